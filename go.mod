@@ -1,0 +1,3 @@
+module github.com/scan-equitune/equitune
+
+go 1.26.8
