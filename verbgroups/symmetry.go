@@ -11,23 +11,42 @@ import (
 // interpret on commands: ⟦g·c⟧ = g·⟦c⟧ for every command c and every element
 // g, where g·c maps each word of c through g and g·⟦c⟧ maps each action.
 // It returns nil if so. Otherwise the error wraps ErrNotSymmetry and shows
-// the first counterexample: the element, c, g·c, ⟦g·c⟧ (or why g·c has no
-// interpretation) and g·⟦c⟧. If interpret fails on a command of commands
-// itself, that error is returned, wrapped.
+// the first counterexample, commands in order and elements in order for each
+// command: the element, c, g·c, ⟦g·c⟧ (or why g·c has no interpretation)
+// and g·⟦c⟧. If interpret fails on a command of commands itself, that error
+// is returned, wrapped.
+//
+// interpret must be a pure function: it is called once per command, and
+// ⟦g·c⟧ is looked up among those results when g·c is in commands.
 func (g *Group) CheckSymmetry(commands [][]string, interpret func([]string) ([]string, error)) error {
-	var gc []string
+	wants := make([][]string, len(commands))
+	index := make(map[string]int, len(commands))
+	var key []byte
 	for n, c := range commands {
 		want, err := interpret(c)
 		if err != nil {
 			return fmt.Errorf("verbgroups: command %d %q: %w", n, strings.Join(c, " "), err)
 		}
+		wants[n] = want
+		key = appendKey(key[:0], c)
+		index[string(key)] = n
+	}
+	var gc []string
+	for n, c := range commands {
 		for i := 1; i < len(g.elems); i++ {
 			if cap(gc) < len(c) {
 				gc = make([]string, len(c))
 			}
 			gc = actTokens(g.words[i], gc[:len(c)], c)
-			got, err := interpret(gc)
-			if err == nil && equalUnder(g.acts[i], got, want) {
+			key = appendKey(key[:0], gc)
+			var got []string
+			var err error
+			if m, ok := index[string(key)]; ok {
+				got = wants[m]
+			} else {
+				got, err = interpret(gc)
+			}
+			if err == nil && equalUnder(g.acts[i], got, wants[n]) {
 				continue
 			}
 			gotStr := fmt.Sprintf("%q", strings.Join(got, " "))
@@ -37,10 +56,21 @@ func (g *Group) CheckSymmetry(commands [][]string, interpret func([]string) ([]s
 			return &groupError{kind: ErrNotSymmetry, msg: fmt.Sprintf(
 				"group %q is not a symmetry: g = %s, c = %q, g·c = %q, ⟦g·c⟧ = %s, g·⟦c⟧ = %q",
 				g.name, g.ElementString(i), strings.Join(c, " "), strings.Join(gc, " "),
-				gotStr, strings.Join(g.ActActions(i, want), " "))}
+				gotStr, strings.Join(g.ActActions(i, wants[n]), " "))}
 		}
 	}
 	return nil
+}
+
+// appendKey appends the words of c, separated by spaces, to key.
+func appendKey(key []byte, c []string) []byte {
+	for k, w := range c {
+		if k > 0 {
+			key = append(key, ' ')
+		}
+		key = append(key, w...)
+	}
+	return key
 }
 
 // equalUnder reports whether got = m·want, m mapping moved tokens.
