@@ -21,4 +21,10 @@
 //	⟦s1 and s2⟧ = ⟦s1⟧ ⟦s2⟧, ⟦s1 after s2⟧ = ⟦s2⟧ ⟦s1⟧
 //
 // Generating every command gives exactly 20,910 (command, actions) pairs.
+//
+// Generate builds each standard split by name (SplitNames lists them) with a
+// rule checked against the official files; LoadOfficial, ReadFile and
+// WriteFile read and write the official files; HoldOut, EncodePairs and
+// MakeBatches prepare training data. The command scan/cmd/scangen exports a
+// split to files.
 package scan

@@ -118,17 +118,6 @@ func TestGenerateMatchesOfficial(t *testing.T) {
 	}
 }
 
-func TestOfficialSimpleCounts(t *testing.T) {
-	dir := scanDir(t)
-	train, test, err := LoadOfficial(dir, Simple)
-	if err != nil {
-		t.Fatalf("SCAN_DIR is set but its simple files are unusable: %v", err)
-	}
-	if len(train) != 16728 || len(test) != 4182 {
-		t.Errorf("official simple: %d train, %d test; want 16728, 4182", len(train), len(test))
-	}
-}
-
 func TestSplitNames(t *testing.T) {
 	ns := SplitNames()
 	want := []string{"add_jump", "addprim_jump", "addprim_turn_left", "around_right",
