@@ -1,0 +1,63 @@
+package seq2seq
+
+import "math"
+
+// Adam is PyTorch's Adam with coupled L2 weight decay, preceded by
+// gradient-norm clipping; its moments are exported so a checkpoint can
+// store them. For a gradient g of parameter θ at step t:
+//
+//	g ← g · min(1, clip/‖g‖)              (‖·‖ over all parameters; clip 0 = off)
+//	g ← g + λθ
+//	m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²
+//	θ ← θ − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)
+type Adam struct {
+	LR, Beta1, Beta2, Eps float64
+	WeightDecay           float64 // λ
+	Clip                  float64 // maximal gradient norm; 0 turns clipping off
+	Step                  int     // updates done
+	M, V                  [][]float64
+}
+
+// NewAdam returns Adam with β = (0.9, 0.999) and ε = 1e-8, PyTorch's defaults.
+func NewAdam(lr, weightDecay, clip float64) *Adam {
+	return &Adam{LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: weightDecay, Clip: clip}
+}
+
+// GradNorm returns ‖g‖ over all parameters.
+func GradNorm(ps []*Param) float64 {
+	var s float64
+	for _, p := range ps {
+		s += dot(p.G, p.G)
+	}
+	return math.Sqrt(s)
+}
+
+// Update applies one step to ps using their gradients, and returns the
+// gradient norm before clipping.
+func (a *Adam) Update(ps []*Param) float64 {
+	if a.M == nil {
+		a.M, a.V = make([][]float64, len(ps)), make([][]float64, len(ps))
+		for i, p := range ps {
+			a.M[i], a.V[i] = make([]float64, len(p.W)), make([]float64, len(p.W))
+		}
+	}
+	norm := GradNorm(ps)
+	c := 1.0
+	if a.Clip > 0 && norm > a.Clip {
+		c = a.Clip / (norm + 1e-6) // as torch.nn.utils.clip_grad_norm_
+	}
+	a.Step++
+	bc1 := 1 - math.Pow(a.Beta1, float64(a.Step))
+	bc2 := 1 - math.Pow(a.Beta2, float64(a.Step))
+	step := a.LR / bc1
+	for i, p := range ps {
+		m, v := a.M[i], a.V[i]
+		for j, g := range p.G {
+			g = g*c + a.WeightDecay*p.W[j]
+			m[j] = a.Beta1*m[j] + (1-a.Beta1)*g
+			v[j] = a.Beta2*v[j] + (1-a.Beta2)*g*g
+			p.W[j] -= step * m[j] / (math.Sqrt(v[j]/bc2) + a.Eps)
+		}
+	}
+	return norm
+}

@@ -1,0 +1,393 @@
+package seq2seq
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// decoder is the attention decoder. With previous output y, previous state
+// h (and c) and the encoder keys o_1…o_L of its row, one step is
+//
+//	e = dropout(E_out[y])
+//	α = softmax_j(h · o_j),  ctx = Σ_j α_j o_j      (unscaled dot product)
+//	u = ReLU(W_c [e; ctx] + b_c)                   (u = ReLU(W_c e + b_c) without attention)
+//	h', c' = cell(u, h, c)
+//	log p = log softmax(W_o h' + b_o)
+//
+// A decoding runs K copies of every example as one batch of R = K·B rows
+// (row k·B + b is copy k of example b). Copy k reads g_k·x and g_k·y and its
+// output is read back through g_k⁻¹, so the combined score of example b is
+//
+//	q_b(v) = (1/K) Σ_k log p_{k,b}(g_k·v)
+//
+// K = 1 with g = e is the plain model; K = |G| is the equi-tuned model M_G.
+// The prediction is argmax q_b, the loss −Σ_t q_b(y_t).
+type decoder struct {
+	emb, wc, bc, wo, bo *Param
+	cell                *cell
+	E, Hd, V, tmax      int
+	attention           bool
+	dropout             float64
+
+	run  decodeSpec
+	R, S int
+	mem  []float64
+	yin  []int     // S×R inputs
+	mask []float64 // S×R×E dropout multipliers
+	cat  []float64 // S×R×C, C = E (+ Hd with attention)
+	attn []float64 // S×R×Tmax attention weights
+	upre []float64 // S×R×Hd
+	u    []float64 // S×R×Hd
+	ax   []float64 // S×R×W
+	ah   []float64 // S×R×W
+	act  []float64 // S×R×W
+	aux  []float64 // S×R×Hd
+	hs   []float64 // (S+1)×R×Hd
+	cs   []float64 // (S+1)×R×Hd
+	logp []float64 // S×R×V
+	wgt  []float64 // S×B: 1 where step t of example b is scored
+	q    []float64 // V
+	seqs []float64 // B: Σ_t −q_b(y_t)
+	pred [][]int   // B predictions (argmax q), up to the stop
+
+	dlog, dax, dah, dupre, dcat []float64
+	dH, dC, dP, dQ, du          []float64
+	da                          []float64 // Tmax scratch
+}
+
+// decodeSpec says what one decoder run does.
+type decodeSpec struct {
+	B, K     int
+	perms    [][]int    // K permutations of output ids (g_k); nil for K = 1, g = e
+	lens     []int      // R encoder lengths (attention span of each row)
+	targets  [][]int    // B targets ending in EOS; nil when only decoding
+	teacher  []bool     // B: feed the target (true) or the prediction
+	maxSteps int        // at most this many steps
+	rng      *rand.Rand // dropout; nil turns dropout off
+}
+
+func newDecoder(cfg Config) *decoder {
+	hd := cfg.Hidden * cfg.directions()
+	c := cfg.Embed
+	if !cfg.NoAttention {
+		c += hd
+	}
+	return &decoder{
+		emb: newParam("dec.emb", cfg.OutVocab, cfg.Embed),
+		wc:  newParam("dec.Wc", hd, c), bc: newParam("dec.bc", hd),
+		cell: newCell("dec.cell", cfg.Cell, hd, hd),
+		wo:   newParam("dec.Wo", cfg.OutVocab, hd), bo: newParam("dec.bo", cfg.OutVocab),
+		E: cfg.Embed, Hd: hd, V: cfg.OutVocab, tmax: cfg.MaxInput,
+		attention: !cfg.NoAttention, dropout: cfg.Dropout,
+	}
+}
+
+func (d *decoder) params() []*Param {
+	return append([]*Param{d.emb, d.wc, d.bc}, append(d.cell.params(), d.wo, d.bo)...)
+}
+
+func (d *decoder) init(r *rand.Rand) {
+	d.emb.normal(r)
+	a := invSqrt(d.wc.Shape[1])
+	d.wc.uniform(r, a)
+	d.bc.uniform(r, a)
+	d.cell.init(r)
+	a = invSqrt(d.Hd)
+	d.wo.uniform(r, a)
+	d.bo.uniform(r, a)
+}
+
+func (d *decoder) catWidth() int { return d.wc.Shape[1] }
+
+// forward runs the decoder on the memory written by the encoder and returns
+// (1/B) Σ_b Σ_t −q_b(y_t) (zero without targets).
+func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
+	d.run, d.mem = spec, mem
+	B, K := spec.B, spec.K
+	R := B * K
+	d.R = R
+	E, Hd, V, W, C, S := d.E, d.Hd, d.V, d.cell.width(), d.catWidth(), spec.maxSteps
+	d.yin = growInt(d.yin, (S+1)*R)
+	d.mask = grow(d.mask, S*R*E)
+	d.cat = grow(d.cat, S*R*C)
+	d.attn = grow(d.attn, S*R*d.tmax)
+	d.upre = grow(d.upre, S*R*Hd)
+	d.u = grow(d.u, S*R*Hd)
+	d.ax = grow(d.ax, S*R*W)
+	d.ah = grow(d.ah, S*R*W)
+	d.act = grow(d.act, S*R*W)
+	d.aux = grow(d.aux, S*R*Hd)
+	d.hs = grow(d.hs, (S+1)*R*Hd)
+	d.cs = grow(d.cs, (S+1)*R*Hd)
+	d.logp = grow(d.logp, S*R*V)
+	d.wgt = grow(d.wgt, S*B)
+	clear(d.wgt)
+	d.q = grow(d.q, V)
+	d.seqs = grow(d.seqs, B)
+	clear(d.seqs)
+	if cap(d.pred) < B {
+		d.pred = make([][]int, B)
+	}
+	d.pred = d.pred[:B]
+	active := 0
+	for b := range B {
+		d.pred[b] = d.pred[b][:0]
+		active++
+	}
+	for r := range R {
+		m := r * (d.tmax + 2) * Hd
+		copy(d.hs[r*Hd:(r+1)*Hd], mem[m+d.tmax*Hd:m+(d.tmax+1)*Hd])
+		copy(d.cs[r*Hd:(r+1)*Hd], mem[m+(d.tmax+1)*Hd:m+(d.tmax+2)*Hd])
+		d.yin[r] = sosID
+	}
+	done := make([]bool, B)
+	var loss float64
+	t := 0
+	for ; t < S && active > 0; t++ {
+		d.step(t)
+		next := d.yin[(t+1)*R : (t+2)*R]
+		for r := range next {
+			next[r] = eosID
+		}
+		for b := range B {
+			if done[b] {
+				continue
+			}
+			q := d.combined(t, b)
+			p := argmax(q)
+			d.pred[b] = append(d.pred[b], p)
+			in := p
+			if spec.targets != nil {
+				y := spec.targets[b]
+				d.wgt[t*B+b] = 1
+				d.seqs[b] -= q[y[t]]
+				if spec.teacher[b] {
+					in = y[t]
+				}
+				if t+1 >= len(y) {
+					done[b] = true
+				}
+			}
+			if p == eosID {
+				done[b] = true
+			}
+			if done[b] {
+				active--
+			}
+			for k := range K {
+				next[k*B+b] = d.perm(k, in)
+			}
+		}
+	}
+	d.S = t
+	for b := range B {
+		loss += d.seqs[b]
+	}
+	return loss / float64(B)
+}
+
+// perm returns g_k·v.
+func (d *decoder) perm(k, v int) int {
+	if d.run.perms == nil {
+		return v
+	}
+	return d.run.perms[k][v]
+}
+
+// combined returns q_b at step t (valid until the next call).
+func (d *decoder) combined(t, b int) []float64 {
+	B, K, V, R := d.run.B, d.run.K, d.V, d.R
+	if d.run.perms == nil && K == 1 {
+		return d.logp[(t*R+b)*V : (t*R+b+1)*V]
+	}
+	q := d.q
+	clear(q)
+	for k := range K {
+		lp := d.logp[(t*R+k*B+b)*V : (t*R+k*B+b+1)*V]
+		for v := range q {
+			q[v] += lp[d.perm(k, v)]
+		}
+	}
+	scale(1/float64(K), q)
+	return q
+}
+
+func argmax(x []float64) int {
+	a := 0
+	for i, v := range x {
+		if v > x[a] {
+			a = i
+		}
+	}
+	return a
+}
+
+// step runs step t for all R rows.
+func (d *decoder) step(t int) {
+	R, E, Hd, V, W, C, T := d.R, d.E, d.Hd, d.V, d.cell.width(), d.catWidth(), d.tmax
+	cat := d.cat[t*R*C : (t+1)*R*C]
+	mask := d.mask[t*R*E : (t+1)*R*E]
+	hp := d.hs[t*R*Hd : (t+1)*R*Hd]
+	for r := range R {
+		y := d.yin[t*R+r]
+		e, m := cat[r*C:r*C+E], mask[r*E:(r+1)*E]
+		copy(e, d.emb.W[y*E:(y+1)*E])
+		if d.run.rng != nil && d.dropout > 0 {
+			keep := 1 / (1 - d.dropout)
+			for j := range m {
+				m[j] = keep
+				if d.run.rng.Float64() < d.dropout {
+					m[j] = 0
+				}
+				e[j] *= m[j]
+			}
+		} else {
+			for j := range m {
+				m[j] = 1
+			}
+		}
+		if !d.attention {
+			continue
+		}
+		h := hp[r*Hd : (r+1)*Hd]
+		mem := d.mem[r*(T+2)*Hd:]
+		L := d.run.lens[r]
+		a := d.attn[(t*R+r)*T : (t*R+r)*T+L]
+		mx := math.Inf(-1)
+		for j := range a {
+			a[j] = dot(h, mem[j*Hd:(j+1)*Hd])
+			mx = max(mx, a[j])
+		}
+		var s float64
+		for j := range a {
+			a[j] = math.Exp(a[j] - mx)
+			s += a[j]
+		}
+		ctx := cat[r*C+E : (r+1)*C]
+		clear(ctx)
+		for j := range a {
+			a[j] /= s
+			axpy(a[j], mem[j*Hd:(j+1)*Hd], ctx)
+		}
+	}
+	upre, u := d.upre[t*R*Hd:(t+1)*R*Hd], d.u[t*R*Hd:(t+1)*R*Hd]
+	gemmNT(R, Hd, C, cat, d.wc.W, 0, upre)
+	addRows(upre, d.bc.W)
+	for i, v := range upre {
+		u[i] = max(v, 0)
+	}
+	ax, ah := d.ax[t*R*W:(t+1)*R*W], d.ah[t*R*W:(t+1)*R*W]
+	gemmNT(R, W, Hd, u, d.cell.wx.W, 0, ax)
+	addRows(ax, d.cell.bx.W)
+	gemmNT(R, W, Hd, hp, d.cell.wh.W, 0, ah)
+	addRows(ah, d.cell.bh.W)
+	h := d.hs[(t+1)*R*Hd : (t+2)*R*Hd]
+	d.cell.forward(R, ax, ah, hp, d.cs[t*R*Hd:(t+1)*R*Hd], h, d.cs[(t+1)*R*Hd:(t+2)*R*Hd],
+		d.act[t*R*W:(t+1)*R*W], d.aux[t*R*Hd:(t+1)*R*Hd])
+	lp := d.logp[t*R*V : (t+1)*R*V]
+	gemmNT(R, V, Hd, h, d.wo.W, 0, lp)
+	addRows(lp, d.bo.W)
+	for r := range R {
+		logSoftmax(lp[r*V:(r+1)*V], lp[r*V:(r+1)*V])
+	}
+}
+
+// backward accumulates the gradients of scale × the last forward's loss into
+// the parameters and into dmem.
+func (d *decoder) backward(scale float64, dmem []float64) {
+	B, K, R, S := d.run.B, d.run.K, d.R, d.S
+	E, Hd, V, W, C, T := d.E, d.Hd, d.V, d.cell.width(), d.catWidth(), d.tmax
+	lstm := d.cell.kind == LSTM
+	d.dlog = grow(d.dlog, S*R*V)
+	d.dax = grow(d.dax, S*R*W)
+	d.dah = grow(d.dah, S*R*W)
+	d.dupre = grow(d.dupre, S*R*Hd)
+	d.dcat = grow(d.dcat, R*C)
+	d.du = grow(d.du, R*Hd)
+	d.da = grow(d.da, T)
+	for _, p := range []*[]float64{&d.dH, &d.dC, &d.dP, &d.dQ} {
+		*p = grow(*p, R*Hd)
+		clear(*p)
+	}
+	w := scale / float64(B*K)
+	for t := S - 1; t >= 0; t-- {
+		dlog := d.dlog[t*R*V : (t+1)*R*V]
+		clear(dlog)
+		for b := range B {
+			if d.wgt[t*B+b] == 0 {
+				continue
+			}
+			y := d.run.targets[b][t]
+			for k := range K {
+				r := k*B + b
+				lp, dl := d.logp[(t*R+r)*V:(t*R+r+1)*V], dlog[r*V:(r+1)*V]
+				for v, l := range lp {
+					dl[v] = w * math.Exp(l)
+				}
+				dl[d.perm(k, y)] -= w
+			}
+		}
+		gemmNN(R, Hd, V, dlog, d.wo.W, 1, d.dH)
+		dax, dah := d.dax[t*R*W:(t+1)*R*W], d.dah[t*R*W:(t+1)*R*W]
+		hp := d.hs[t*R*Hd : (t+1)*R*Hd]
+		d.cell.backward(R, d.dH, d.dC, d.act[t*R*W:(t+1)*R*W], d.aux[t*R*Hd:(t+1)*R*Hd],
+			hp, d.cs[t*R*Hd:(t+1)*R*Hd], dax, dah, d.dP, d.dQ)
+		gemmNN(R, Hd, W, dax, d.cell.wx.W, 0, d.du)
+		dupre, upre := d.dupre[t*R*Hd:(t+1)*R*Hd], d.upre[t*R*Hd:(t+1)*R*Hd]
+		for i, v := range upre {
+			if v > 0 {
+				dupre[i] = d.du[i]
+			} else {
+				dupre[i] = 0
+			}
+		}
+		gemmNN(R, C, Hd, dupre, d.wc.W, 0, d.dcat)
+		mask := d.mask[t*R*E : (t+1)*R*E]
+		for r := range R {
+			y := d.yin[t*R+r]
+			de, g := d.dcat[r*C:r*C+E], d.emb.G[y*E:(y+1)*E]
+			for j, m := range mask[r*E : (r+1)*E] {
+				g[j] += de[j] * m
+			}
+			if !d.attention {
+				continue
+			}
+			dctx := d.dcat[r*C+E : (r+1)*C]
+			h, dh := hp[r*Hd:(r+1)*Hd], d.dP[r*Hd:(r+1)*Hd]
+			mem, dm := d.mem[r*(T+2)*Hd:], dmem[r*(T+2)*Hd:]
+			a := d.attn[(t*R+r)*T : (t*R+r)*T+d.run.lens[r]]
+			var s float64
+			da := d.da[:0]
+			for j := range a {
+				da = append(da, dot(dctx, mem[j*Hd:(j+1)*Hd]))
+				s += a[j] * da[j]
+			}
+			for j, aj := range a {
+				oj, doj := mem[j*Hd:(j+1)*Hd], dm[j*Hd:(j+1)*Hd]
+				axpy(aj, dctx, doj)
+				ds := aj * (da[j] - s)
+				axpy(ds, oj, dh)
+				axpy(ds, h, doj)
+			}
+		}
+		gemmNN(R, Hd, W, dah, d.cell.wh.W, 1, d.dP)
+		d.dH, d.dP = d.dP, d.dH
+		d.dC, d.dQ = d.dQ, d.dC
+	}
+	for r := range R {
+		m := dmem[r*(T+2)*Hd:]
+		axpy(1, d.dH[r*Hd:(r+1)*Hd], m[T*Hd:(T+1)*Hd])
+		if lstm {
+			axpy(1, d.dC[r*Hd:(r+1)*Hd], m[(T+1)*Hd:(T+2)*Hd])
+		}
+	}
+	n := S * R
+	gemmTN(V, Hd, n, d.dlog[:n*V], d.hs[R*Hd:(S+1)*R*Hd], d.wo.G)
+	sumRows(d.bo.G, d.dlog[:n*V])
+	gemmTN(W, Hd, n, d.dax[:n*W], d.u[:n*Hd], d.cell.wx.G)
+	sumRows(d.cell.bx.G, d.dax[:n*W])
+	gemmTN(W, Hd, n, d.dah[:n*W], d.hs[:n*Hd], d.cell.wh.G)
+	sumRows(d.cell.bh.G, d.dah[:n*W])
+	gemmTN(Hd, C, n, d.dupre[:n*Hd], d.cat[:n*C], d.wc.G)
+	sumRows(d.bc.G, d.dupre[:n*Hd])
+}

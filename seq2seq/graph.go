@@ -1,0 +1,234 @@
+package seq2seq
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash"
+	"hash/fnv"
+
+	"math/rand/v2"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// graph is the Gorgonia graph of one training step, built once per model,
+// batch size and group and run by a TapeMachine at every step:
+//
+//	memory = Encode(E_in, W_x, W_h, b_x, b_h, …)     (fused op)
+//	loss   = DecodeNLL(memory, E_out, W_c, b_c, …)   (fused op)
+//	∂loss/∂θ for every parameter θ by gorgonia.Grad
+//
+// The fused ops run this package's hand-written kernels over gonum BLAS;
+// their gradient ops run the matching backward kernels, once per step for
+// all inputs of an op. The graph uses none of Gorgonia's slice or concat
+// ops, whose one-byte hashes merge distinct nodes and silently corrupt
+// gradients, and every op here hashes its full identity.
+type graph struct {
+	g      *G.ExprGraph
+	vm     G.VM
+	params []*G.Node
+	loss   *G.Node
+	st     *stepInput
+	mem    []float64 // R×(Tmax+2)×D·H, the encoder's output
+	dmem   []float64 // its gradient
+}
+
+// stepInput is the batch the fused ops read at each run, set before RunAll.
+type stepInput struct {
+	ins, outs [][]int
+	teacher   []bool
+	copies    Copies
+	rng       *rand.Rand // dropout
+	gen       int        // forward runs so far
+}
+
+// newGraph builds the training graph of m for batches of rows = B·K rows.
+func newGraph(m *Model, rows int) (*graph, error) {
+	gr := &graph{g: G.NewGraph(), st: &stepInput{}}
+	gr.mem = make([]float64, m.memSize(rows))
+	gr.dmem = make([]float64, m.memSize(rows))
+	nodes := func(ps []*Param) G.Nodes {
+		var ns G.Nodes
+		for _, p := range ps {
+			v := tensor.New(tensor.WithBacking(p.W), tensor.WithShape(p.Shape...))
+			n := G.NewTensor(gr.g, tensor.Float64, len(p.Shape), G.WithShape(p.Shape...), G.WithName(p.Name), G.WithValue(v))
+			ns = append(ns, n)
+		}
+		gr.params = append(gr.params, ns...)
+		return ns
+	}
+	encIn, decIn := nodes(m.enc.params()), nodes(m.dec.params())
+	memShape := tensor.Shape{rows, m.Config.MaxInput + 2, m.enc.width()}
+	memT := tensor.New(tensor.WithBacking(gr.mem), tensor.WithShape(memShape...))
+	dmemT := tensor.New(tensor.WithBacking(gr.dmem), tensor.WithShape(memShape...))
+
+	encode := &fusedOp{name: "Encode", out: G.TensorType{Dims: 3, Of: tensor.Float64}, shape: memShape,
+		forward: func() (G.Value, error) {
+			st := gr.st
+			if got := len(st.ins) * st.copies.K(); got != rows {
+				return nil, fmt.Errorf("seq2seq: graph built for %d rows, batch has %d", rows, got)
+			}
+			if err := m.setInputs(st.ins, st.copies); err != nil {
+				return nil, err
+			}
+			m.enc.forward(rows, m.tokens, m.lens, gr.mem)
+			return memT, nil
+		},
+		backward: func(G.Value) {
+			for _, p := range m.enc.params() {
+				clear(p.G)
+			}
+			m.enc.backward(gr.dmem)
+		},
+		grads: paramGrads(m.enc.params())}
+	mem, err := encode.apply(encIn)
+	if err != nil {
+		return nil, err
+	}
+	decode := &fusedOp{name: "DecodeNLL", out: tensor.Float64, shape: tensor.ScalarShape(),
+		forward: func() (G.Value, error) {
+			st := gr.st
+			steps := 0
+			for _, y := range st.outs {
+				steps = max(steps, len(y))
+			}
+			st.gen++
+			return G.NewF64(m.dec.forward(gr.mem, decodeSpec{B: len(st.ins), K: st.copies.K(), perms: st.copies.Out,
+				lens: m.lens[:rows], targets: st.outs, teacher: st.teacher, maxSteps: steps, rng: st.rng})), nil
+		},
+		backward: func(g G.Value) {
+			clear(gr.dmem)
+			for _, p := range m.dec.params() {
+				clear(p.G)
+			}
+			m.dec.backward(g.Data().(float64), gr.dmem)
+		},
+		grads: append([]*tensor.Dense{dmemT}, paramGrads(m.dec.params())...)}
+	if gr.loss, err = decode.apply(append(G.Nodes{mem}, decIn...)); err != nil {
+		return nil, err
+	}
+	encode.gen, decode.gen = &gr.st.gen, &gr.st.gen
+	if _, err = G.Grad(gr.loss, gr.params...); err != nil {
+		return nil, fmt.Errorf("seq2seq: differentiating the graph: %w", err)
+	}
+	gr.vm = G.NewTapeMachine(gr.g)
+	return gr, nil
+}
+
+func paramGrads(ps []*Param) []*tensor.Dense {
+	ts := make([]*tensor.Dense, len(ps))
+	for i, p := range ps {
+		ts[i] = tensor.New(tensor.WithBacking(p.G), tensor.WithShape(p.Shape...))
+	}
+	return ts
+}
+
+// run executes the forward and backward pass of the batch in gr.st and
+// returns the loss; the parameters' G then hold its gradient.
+func (gr *graph) run() (float64, error) {
+	defer gr.vm.Reset()
+	if err := gr.vm.RunAll(); err != nil {
+		return 0, fmt.Errorf("seq2seq: running the graph: %w", err)
+	}
+	return gr.loss.Value().Data().(float64), nil
+}
+
+// fusedOp is a Gorgonia op whose forward and backward are hand-written
+// kernels. Its gradient with respect to input i is the buffer grads[i],
+// filled by one call of backward per forward run.
+type fusedOp struct {
+	name     string
+	in       []hm.Type
+	out      hm.Type
+	shape    tensor.Shape
+	forward  func() (G.Value, error)
+	backward func(outGrad G.Value)
+	grads    []*tensor.Dense
+	gen      *int // forward generation, advanced by the graph's last op
+	done     int  // generation of the last backward
+}
+
+func (o *fusedOp) apply(inputs G.Nodes) (*G.Node, error) {
+	for _, n := range inputs {
+		o.in = append(o.in, G.TensorType{Dims: n.Dims(), Of: tensor.Float64})
+	}
+	n, err := G.ApplyOp(o, inputs...)
+	if err != nil {
+		return nil, fmt.Errorf("seq2seq: building op %s: %w", o.name, err)
+	}
+	return n, nil
+}
+
+func (o *fusedOp) Arity() int { return len(o.in) }
+func (o *fusedOp) Type() hm.Type {
+	return hm.NewFnType(append(append([]hm.Type{}, o.in...), o.out)...)
+}
+func (o *fusedOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return o.shape.Clone(), nil }
+func (o *fusedOp) Do(...G.Value) (G.Value, error)                 { return o.forward() }
+func (o *fusedOp) ReturnsPtr() bool                               { return false }
+func (o *fusedOp) CallsExtern() bool                              { return false }
+func (o *fusedOp) OverwritesInput() int                           { return -1 }
+func (o *fusedOp) String() string                                 { return o.name }
+func (o *fusedOp) WriteHash(h hash.Hash)                          { fmt.Fprintf(h, "%s/%p", o.name, o) }
+func (o *fusedOp) Hashcode() uint32                               { return hashOf(o) }
+func (o *fusedOp) DiffWRT(n int) []bool {
+	d := make([]bool, n)
+	for i := range d {
+		d[i] = true
+	}
+	return d
+}
+
+func (o *fusedOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	out := make(G.Nodes, len(inputs))
+	for i := range inputs {
+		n, err := G.ApplyOp(&gradOp{of: o, index: i}, append(append(G.Nodes{}, inputs...), grad)...)
+		if err != nil {
+			return nil, fmt.Errorf("seq2seq: gradient of %s input %d: %w", o.name, i, err)
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// gradOp is ∂loss/∂input(index) of a fused op: its inputs are the op's
+// inputs followed by the gradient of the op's output.
+type gradOp struct {
+	of    *fusedOp
+	index int
+}
+
+func (o *gradOp) Arity() int { return len(o.of.in) + 1 }
+func (o *gradOp) Type() hm.Type {
+	ts := append(append([]hm.Type{}, o.of.in...), o.of.out, o.of.in[o.index])
+	return hm.NewFnType(ts...)
+}
+func (o *gradOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
+	return o.of.grads[o.index].Shape().Clone(), nil
+}
+func (o *gradOp) Do(vals ...G.Value) (G.Value, error) {
+	if f := o.of; f.done != *f.gen {
+		f.backward(vals[len(vals)-1])
+		f.done = *f.gen
+	}
+	return o.of.grads[o.index], nil
+}
+func (o *gradOp) ReturnsPtr() bool     { return false }
+func (o *gradOp) CallsExtern() bool    { return false }
+func (o *gradOp) OverwritesInput() int { return -1 }
+func (o *gradOp) String() string       { return fmt.Sprintf("∂%s/∂x%d", o.of.name, o.index) }
+func (o *gradOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "grad/%s/%p/", o.of.name, o.of)
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(o.index))
+	h.Write(b[:])
+}
+func (o *gradOp) Hashcode() uint32 { return hashOf(o) }
+
+func hashOf(o interface{ WriteHash(hash.Hash) }) uint32 {
+	h := fnv.New32a()
+	o.WriteHash(h)
+	return h.Sum32()
+}

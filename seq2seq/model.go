@@ -1,0 +1,129 @@
+package seq2seq
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Token ids shared with package scan.
+const (
+	sosID = 0
+	eosID = 1
+)
+
+// Copies are the K group elements a model is run under: In[k] and Out[k]
+// are g_k acting on input and output ids. The zero value is the single
+// identity copy, the plain model.
+type Copies struct {
+	In, Out [][]int
+}
+
+// K returns the number of copies.
+func (c Copies) K() int { return max(1, len(c.In)) }
+
+// Model is the encoder–decoder of the package comment. Its parameters live
+// in Params; the Gorgonia graph of a Trainer reads and writes them in place.
+type Model struct {
+	Config Config
+	enc    *encoder
+	dec    *decoder
+	params []*Param
+
+	mem    []float64 // R×(Tmax+2)×D·H encoder memory
+	dmem   []float64
+	tokens []int // R×Tmax
+	lens   []int // R
+}
+
+// New returns a model initialised from r like PyTorch's defaults.
+func New(cfg Config, r *rand.Rand) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Model{Config: cfg, enc: newEncoder(cfg), dec: newDecoder(cfg)}
+	m.params = append(m.enc.params(), m.dec.params()...)
+	m.enc.init(r)
+	m.dec.init(r)
+	return m, nil
+}
+
+// Params returns the learnable tensors in a fixed order.
+func (m *Model) Params() []*Param { return m.params }
+
+// ZeroGrad clears every gradient.
+func (m *Model) ZeroGrad() {
+	for _, p := range m.params {
+		clear(p.G)
+	}
+}
+
+// memSize returns the length of the memory of R rows.
+func (m *Model) memSize(rows int) int {
+	return rows * (m.Config.MaxInput + 2) * m.enc.width()
+}
+
+// encode writes the K copies of the commands ins (ids ending in EOS) into
+// the encoder's token rows.
+func (m *Model) setInputs(ins [][]int, cp Copies) error {
+	B, K, T := len(ins), cp.K(), m.Config.MaxInput
+	R := B * K
+	m.tokens = growInt(m.tokens, R*T)
+	m.lens = growInt(m.lens, R)
+	for b, in := range ins {
+		if len(in) > T {
+			return fmt.Errorf("seq2seq: command of %d tokens exceeds MaxInput %d", len(in), T)
+		}
+		for k := range K {
+			r := k*B + b
+			m.lens[r] = len(in)
+			row := m.tokens[r*T : (r+1)*T]
+			for t, w := range in {
+				if w < 0 || w >= m.Config.InVocab {
+					return fmt.Errorf("seq2seq: input id %d outside vocabulary of %d", w, m.Config.InVocab)
+				}
+				if cp.In != nil {
+					w = cp.In[k][w]
+				}
+				row[t] = w
+			}
+			clear(row[len(in):])
+		}
+	}
+	return nil
+}
+
+// encode runs the encoder over the rows set by setInputs.
+func (m *Model) encode(rows int) {
+	m.mem = grow(m.mem, m.memSize(rows))
+	m.enc.forward(rows, m.tokens, m.lens, m.mem)
+}
+
+// lossForward runs the model on a batch and returns (1/B) Σ_b Σ_t −q_b(y_t).
+func (m *Model) lossForward(ins, outs [][]int, teacher []bool, cp Copies, rng *rand.Rand) (float64, error) {
+	if err := m.setInputs(ins, cp); err != nil {
+		return 0, err
+	}
+	steps := 0
+	for _, y := range outs {
+		steps = max(steps, len(y))
+		for _, v := range y {
+			if v < 0 || v >= m.Config.OutVocab {
+				return 0, fmt.Errorf("seq2seq: output id %d outside vocabulary of %d", v, m.Config.OutVocab)
+			}
+		}
+	}
+	R := len(ins) * cp.K()
+	m.encode(R)
+	return m.dec.forward(m.mem, decodeSpec{B: len(ins), K: cp.K(), perms: cp.Out, lens: m.lens[:R],
+		targets: outs, teacher: teacher, maxSteps: steps, rng: rng}), nil
+}
+
+// lossBackward adds scale × the gradient of the last lossForward to every
+// parameter's G.
+func (m *Model) lossBackward(scale float64) {
+	R := m.dec.R
+	m.dmem = grow(m.dmem, m.memSize(R))
+	clear(m.dmem)
+	m.dec.backward(scale, m.dmem)
+	m.enc.backward(m.dmem)
+}

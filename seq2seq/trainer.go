@@ -1,0 +1,63 @@
+package seq2seq
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Trainer runs training steps of a model through its Gorgonia graph: for a
+// batch of B examples it chooses teacher forcing per sequence, runs the
+// fused forward and backward ops, clips the gradient and updates the
+// parameters with Adam.
+type Trainer struct {
+	Model   *Model
+	Opt     *Adam
+	Copies  Copies  // the group the model is trained under (zero: plain model)
+	Teacher float64 // probability of teacher forcing a sequence
+	Rand    *rand.Rand
+
+	graph *graph
+	rows  int
+}
+
+// NewTrainer returns a trainer for batches of the given size.
+func NewTrainer(m *Model, opt *Adam, cp Copies, teacher float64, batch int, r *rand.Rand) (*Trainer, error) {
+	if batch < 1 {
+		return nil, fmt.Errorf("%w: batch size %d, want ≥ 1", ErrConfig, batch)
+	}
+	g, err := newGraph(m, batch*cp.K())
+	if err != nil {
+		return nil, err
+	}
+	return &Trainer{Model: m, Opt: opt, Copies: cp, Teacher: teacher, Rand: r, graph: g, rows: batch * cp.K()}, nil
+}
+
+// StepResult reports one training step.
+type StepResult struct {
+	Loss     float64 // (1/B) Σ_b Σ_t −q_b(y_t), the differentiated loss
+	SeqLoss  float64 // (1/B) Σ_b (Σ_t −q_b(y_t)) / |y_b|, the reference's logged loss
+	GradNorm float64 // before clipping
+}
+
+// Step trains on one batch of commands and targets (ids ending in EOS).
+func (t *Trainer) Step(ins, outs [][]int) (StepResult, error) {
+	if len(ins) != len(outs) || len(ins)*t.Copies.K() != t.rows {
+		return StepResult{}, fmt.Errorf("seq2seq: batch of %d commands and %d targets, trainer built for %d", len(ins), len(outs), t.rows/t.Copies.K())
+	}
+	st := t.graph.st
+	st.ins, st.outs, st.copies, st.rng = ins, outs, t.Copies, t.Rand
+	st.teacher = st.teacher[:0]
+	for range ins {
+		st.teacher = append(st.teacher, t.Rand.Float64() < t.Teacher)
+	}
+	loss, err := t.graph.run()
+	if err != nil {
+		return StepResult{}, err
+	}
+	var seq float64
+	for b, y := range outs {
+		seq += t.Model.dec.seqs[b] / float64(len(y))
+	}
+	norm := t.Opt.Update(t.Model.params)
+	return StepResult{Loss: loss, SeqLoss: seq / float64(len(ins)), GradNorm: norm}, nil
+}
