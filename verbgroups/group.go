@@ -277,11 +277,9 @@ func (g *Group) ElementString(i int) string {
 }
 
 // Spec returns the configuration that builds g: Spec().Group() returns a
-// group with the same name and elements.
+// group with the same name and elements, bound to the SCAN vocabularies. (A
+// trivial group has no cycles, so this holds for it only if it is named
+// "identity".)
 func (g *Group) Spec() Spec {
-	s := Spec{Name: g.name, Cycles: make([]Cycle, len(g.cycles))}
-	for i, c := range g.cycles {
-		s.Cycles[i] = Cycle{Words: slices.Clone(c.Words), Actions: slices.Clone(c.Actions)}
-	}
-	return s
+	return Spec{Name: g.name, Cycles: g.cycles}.clone()
 }

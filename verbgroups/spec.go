@@ -61,11 +61,11 @@ func (s Spec) Group() (*Group, error) {
 	case len(s.Cycles) == 0:
 		return ByName(s.Name)
 	}
-	return bind(s.Name, s.Spec().Cycles, scan.InputVocab(), scan.OutputVocab())
+	return bind(s.Name, s.clone().Cycles, scan.InputVocab(), scan.OutputVocab())
 }
 
-// Spec returns a deep copy of s.
-func (s Spec) Spec() Spec {
+// clone returns a deep copy of s.
+func (s Spec) clone() Spec {
 	c := Spec{Name: s.Name, Cycles: make([]Cycle, len(s.Cycles))}
 	for i, cy := range s.Cycles {
 		c.Cycles[i] = Cycle{Words: slices.Clone(cy.Words), Actions: slices.Clone(cy.Actions)}
