@@ -1,6 +1,9 @@
 package seq2seq
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // Adam is PyTorch's Adam with coupled L2 weight decay, preceded by
 // gradient-norm clipping; its moments are exported so a checkpoint can
@@ -50,14 +53,35 @@ func (a *Adam) Update(ps []*Param) float64 {
 	bc1 := 1 - math.Pow(a.Beta1, float64(a.Step))
 	bc2 := 1 - math.Pow(a.Beta2, float64(a.Step))
 	step := a.LR / bc1
+	var wg sync.WaitGroup
 	for i, p := range ps {
-		m, v := a.M[i], a.V[i]
-		for j, g := range p.G {
-			g = g*c + a.WeightDecay*p.W[j]
-			m[j] = a.Beta1*m[j] + (1-a.Beta1)*g
-			v[j] = a.Beta2*v[j] + (1-a.Beta2)*g*g
-			p.W[j] -= step * m[j] / (math.Sqrt(v[j]/bc2) + a.Eps)
+		if len(p.W) < 1<<14 {
+			a.update(p.W, p.G, a.M[i], a.V[i], c, step, bc2)
+			continue
 		}
+		// Large tensors are split in two halves updated concurrently.
+		h := len(p.W) / 2
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a.update(p.W[h:], p.G[h:], a.M[i][h:], a.V[i][h:], c, step, bc2)
+		}()
+		a.update(p.W[:h], p.G[:h], a.M[i][:h], a.V[i][:h], c, step, bc2)
 	}
+	wg.Wait()
 	return norm
+}
+
+// update applies Adam to one parameter slice w with gradient g × c.
+func (a *Adam) update(w, g, m, v []float64, c, step, bc2 float64) {
+	b1, b2, wd, eps := a.Beta1, a.Beta2, a.WeightDecay, a.Eps
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	s2 := 1 / math.Sqrt(bc2)
+	for j := range w {
+		gj := g[j]*c + wd*w[j]
+		mj := b1*m[j] + (1-b1)*gj
+		vj := b2*v[j] + (1-b2)*gj*gj
+		m[j], v[j] = mj, vj
+		w[j] -= step * mj / (math.Sqrt(vj)*s2 + eps)
+	}
 }

@@ -50,6 +50,11 @@ type decoder struct {
 	seqs []float64 // B: Σ_t −q_b(y_t)
 	pred [][]int   // B predictions (argmax q), up to the stop
 
+	own     [][]int   // R: equizero's per-copy outputs, read back by g_k⁻¹
+	entropy []float64 // R: equizero's summed entropies
+	ownDone []bool    // R
+	inv     [][]int   // K inverse permutations
+
 	dlog, dax, dah, dupre, dcat []float64
 	dH, dC, dP, dQ, du          []float64
 	da                          []float64 // Tmax scratch
@@ -63,6 +68,7 @@ type decodeSpec struct {
 	targets  [][]int    // B targets ending in EOS; nil when only decoding
 	teacher  []bool     // B: feed the target (true) or the prediction
 	maxSteps int        // at most this many steps
+	mode     Mode       // how copies are fed and combined without targets
 	rng      *rand.Rand // dropout; nil turns dropout off
 }
 
@@ -141,6 +147,9 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 		d.yin[r] = sosID
 	}
 	done := make([]bool, B)
+	if spec.mode == Equizero && spec.targets == nil {
+		d.startEquizero()
+	}
 	var loss float64
 	t := 0
 	for ; t < S && active > 0; t++ {
@@ -151,6 +160,13 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 		}
 		for b := range B {
 			if done[b] {
+				continue
+			}
+			if spec.mode == Equizero && spec.targets == nil {
+				if d.equizeroStep(t, b) {
+					done[b] = true
+					active--
+				}
 				continue
 			}
 			q := d.combined(t, b)
@@ -175,11 +191,19 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 				active--
 			}
 			for k := range K {
-				next[k*B+b] = d.perm(k, in)
+				if spec.mode == Independent && spec.targets == nil {
+					r := k*B + b
+					next[r] = argmax(d.logp[(t*R+r)*V : (t*R+r+1)*V])
+				} else {
+					next[k*B+b] = d.perm(k, in)
+				}
 			}
 		}
 	}
 	d.S = t
+	if spec.mode == Equizero && spec.targets == nil {
+		d.finishEquizero()
+	}
 	for b := range B {
 		loss += d.seqs[b]
 	}
@@ -390,4 +414,83 @@ func (d *decoder) backward(scale float64, dmem []float64) {
 	sumRows(d.cell.bh.G, d.dah[:n*W])
 	gemmTN(Hd, C, n, d.dupre[:n*Hd], d.cat[:n*C], d.wc.G)
 	sumRows(d.bc.G, d.dupre[:n*Hd])
+}
+
+// Mode says how the copies of an example are fed and read when decoding
+// without targets.
+type Mode int
+
+const (
+	// Shared feeds every copy g_k·ŷ, where ŷ = argmax q is the averaged
+	// model's own prediction: the decoder is exactly G-equivariant.
+	Shared Mode = iota
+	// Independent lets each copy decode greedily on its own and averages
+	// the copies' log-probabilities step by step (the authors' code).
+	Independent
+	// Equizero lets each copy decode on its own and outputs, per example,
+	// g*⁻¹·M(g*·x) for the copy g* whose outputs have the lowest mean
+	// entropy (Basu et al., NeurIPS 2023).
+	Equizero
+)
+
+func (d *decoder) startEquizero() {
+	R, K := d.R, d.run.K
+	if cap(d.own) < R {
+		d.own = make([][]int, R)
+	}
+	d.own = d.own[:R]
+	d.entropy = grow(d.entropy, R)
+	clear(d.entropy)
+	d.ownDone = make([]bool, R)
+	for r := range d.own {
+		d.own[r] = d.own[r][:0]
+	}
+	d.inv = make([][]int, K)
+	for k := range K {
+		d.inv[k] = make([]int, d.V)
+		for v := range d.V {
+			d.inv[k][d.perm(k, v)] = v
+		}
+	}
+}
+
+// equizeroStep feeds each copy of example b its own prediction and reports
+// whether all of them have emitted EOS.
+func (d *decoder) equizeroStep(t, b int) bool {
+	B, K, R, V := d.run.B, d.run.K, d.R, d.V
+	next := d.yin[(t+1)*R : (t+2)*R]
+	all := true
+	for k := range K {
+		r := k*B + b
+		lp := d.logp[(t*R+r)*V : (t*R+r+1)*V]
+		p := argmax(lp)
+		next[r] = p
+		if d.ownDone[r] {
+			continue
+		}
+		var h float64
+		for _, l := range lp {
+			h -= math.Exp(l) * l
+		}
+		d.entropy[r] += h
+		d.own[r] = append(d.own[r], d.inv[k][p])
+		d.ownDone[r] = p == eosID
+		all = all && d.ownDone[r]
+	}
+	return all
+}
+
+// finishEquizero sets each example's prediction to its least uncertain copy.
+func (d *decoder) finishEquizero() {
+	B, K := d.run.B, d.run.K
+	for b := range B {
+		best, bestH := 0, math.Inf(1)
+		for k := range K {
+			r := k*B + b
+			if h := d.entropy[r] / float64(max(1, len(d.own[r]))); h < bestH {
+				best, bestH = k, h
+			}
+		}
+		d.pred[b] = append(d.pred[b][:0], d.own[best*B+b]...)
+	}
 }

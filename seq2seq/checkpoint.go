@@ -1,0 +1,145 @@
+package seq2seq
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+)
+
+// ErrCheckpoint is wrapped by every error reading a checkpoint.
+var ErrCheckpoint = errors.New("seq2seq: bad checkpoint")
+
+// checkpointMagic and checkpointVersion start every checkpoint file:
+//
+//	magic (8 bytes) | version (uint32) | payload length (uint64) | gob payload | CRC-32 of payload
+const (
+	checkpointMagic   = "S2SCKPT\x00"
+	checkpointVersion = 1
+)
+
+// checkpoint is the stored state of a Run.
+type checkpoint struct {
+	Config   Config
+	Shapes   [][]int
+	Params   [][]float64
+	Schedule Schedule
+	Copies   Copies
+	Mode     Mode
+	Rand     []byte // PCG state
+	Step     int
+	AdamStep int
+	M, V     [][]float64
+	Best     [][]float64
+	BestAcc  float64
+	BestStep int
+	Curve    []EvalPoint
+}
+
+// Save writes the run to path atomically (a temporary file renamed over it).
+func (r *Run) Save(path string) error {
+	src, err := r.Src.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	ck := checkpoint{Config: r.Model.Config, Params: r.Model.snapshot(nil), Schedule: r.Schedule, Copies: r.Copies,
+		Mode: r.Mode, Rand: src, Step: r.Step, AdamStep: r.Opt.Step, M: r.Opt.M, V: r.Opt.V,
+		Best: r.Best, BestAcc: r.BestAcc, BestStep: r.BestStep, Curve: r.Curve}
+	for _, p := range r.Model.params {
+		ck.Shapes = append(ck.Shapes, p.Shape)
+	}
+	var payload bytes.Buffer
+	if err := gob.NewEncoder(&payload).Encode(&ck); err != nil {
+		return fmt.Errorf("seq2seq: encoding checkpoint: %w", err)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(checkpointMagic)
+	binary.Write(&buf, binary.LittleEndian, uint32(checkpointVersion))
+	binary.Write(&buf, binary.LittleEndian, uint64(payload.Len()))
+	buf.Write(payload.Bytes())
+	binary.Write(&buf, binary.LittleEndian, crc32.ChecksumIEEE(payload.Bytes()))
+	return WriteFileAtomic(path, buf.Bytes())
+}
+
+// LoadRun reads a run saved by Save.
+func LoadRun(path string) (*Run, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w %s: %s", ErrCheckpoint, path, fmt.Sprintf(format, a...))
+	}
+	const head = len(checkpointMagic) + 4 + 8
+	if len(data) < head || string(data[:len(checkpointMagic)]) != checkpointMagic {
+		return nil, bad("not a seq2seq checkpoint")
+	}
+	if v := binary.LittleEndian.Uint32(data[8:12]); v != checkpointVersion {
+		return nil, bad("format version %d, this build reads version %d", v, checkpointVersion)
+	}
+	n := binary.LittleEndian.Uint64(data[12:20])
+	if uint64(len(data)-head) < n+4 {
+		return nil, bad("truncated: %d payload bytes of %d", len(data)-head, n+4)
+	}
+	payload := data[head : head+int(n)]
+	if crc32.ChecksumIEEE(payload) != binary.LittleEndian.Uint32(data[head+int(n):]) {
+		return nil, bad("checksum mismatch (corrupted)")
+	}
+	var ck checkpoint
+	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(&ck); err != nil && err != io.EOF {
+		return nil, bad("decoding: %v", err)
+	}
+	m, err := New(ck.Config, rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		return nil, bad("%v", err)
+	}
+	if len(ck.Params) != len(m.params) {
+		return nil, bad("%d parameter tensors, model has %d", len(ck.Params), len(m.params))
+	}
+	for i, p := range m.params {
+		if len(ck.Params[i]) != len(p.W) || (ck.Best != nil && len(ck.Best[i]) != len(p.W)) {
+			return nil, bad("parameter %s has %d values, want %d", p.Name, len(ck.Params[i]), len(p.W))
+		}
+	}
+	m.restore(ck.Params)
+	src := new(rand.PCG)
+	if err := src.UnmarshalBinary(ck.Rand); err != nil {
+		return nil, bad("random state: %v", err)
+	}
+	opt := NewAdam(ck.Schedule.LR, ck.Schedule.WeightDecay, ck.Schedule.Clip)
+	opt.Step, opt.M, opt.V = ck.AdamStep, ck.M, ck.V
+	return &Run{Model: m, Opt: opt, Schedule: ck.Schedule, Copies: ck.Copies, Mode: ck.Mode, Src: src,
+		Step: ck.Step, Best: ck.Best, BestAcc: ck.BestAcc, BestStep: ck.BestStep, Curve: ck.Curve}, nil
+}
+
+// WriteFileAtomic writes data to a temporary file beside path and renames
+// it over path, so readers see the old file or the new one, never a part.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

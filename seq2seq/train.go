@@ -1,0 +1,160 @@
+package seq2seq
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Schedule is a training schedule. The reference pretraining is
+// {Iterations: 200000, Batch: 1, LR: 1e-4, Clip: 5, Teacher: 0.5}; its
+// fine- and equi-tuning use 10,000 iterations, weight decay 1e-4 and a
+// smaller learning rate.
+type Schedule struct {
+	Iterations  int     // training steps
+	Batch       int     // examples per step, sampled with replacement
+	LR          float64 // Adam learning rate
+	WeightDecay float64 // Adam's coupled L2 weight decay
+	Clip        float64 // gradient-norm clipping; 0 turns it off
+	Teacher     float64 // probability of teacher forcing a sequence
+	EvalEvery   int     // steps between validation evaluations (and at the end)
+}
+
+// Validate reports the first invalid field.
+func (s Schedule) Validate() error {
+	switch {
+	case s.Iterations < 0:
+		return fmt.Errorf("%w: iterations = %d, want ≥ 0", ErrConfig, s.Iterations)
+	case s.Batch < 1:
+		return fmt.Errorf("%w: batch = %d, want ≥ 1", ErrConfig, s.Batch)
+	case s.LR <= 0:
+		return fmt.Errorf("%w: lr = %g, want > 0", ErrConfig, s.LR)
+	case s.WeightDecay < 0, s.Clip < 0:
+		return fmt.Errorf("%w: weight decay and clip must be ≥ 0", ErrConfig)
+	case s.Teacher < 0 || s.Teacher > 1:
+		return fmt.Errorf("%w: teacher forcing = %g, want in [0, 1]", ErrConfig, s.Teacher)
+	case s.EvalEvery < 1:
+		return fmt.Errorf("%w: eval_every = %d, want ≥ 1", ErrConfig, s.EvalEvery)
+	}
+	return nil
+}
+
+// Data are encoded examples: commands and targets ending in EOS.
+type Data struct {
+	In, Out [][]int
+}
+
+// Len returns the number of examples.
+func (d Data) Len() int { return len(d.In) }
+
+// EvalPoint is one validation evaluation.
+type EvalPoint struct {
+	Step    int     `json:"step"`
+	ValAcc  float64 `json:"val_acc"`
+	SeqLoss float64 `json:"train_loss"` // mean logged loss since the previous point
+}
+
+// Run is a training run: the model, its optimizer and random state, and the
+// best-validation parameters so far. It can be checkpointed at any step and
+// continued exactly.
+type Run struct {
+	Model    *Model
+	Opt      *Adam
+	Schedule Schedule
+	Copies   Copies
+	Mode     Mode // decoding mode of validation
+	Src      *rand.PCG
+	Step     int
+	Best     [][]float64 // parameters of the best validation accuracy
+	BestAcc  float64
+	BestStep int
+	Curve    []EvalPoint
+
+	trainer *Trainer
+	rng     *rand.Rand
+	lossSum float64
+	lossN   int
+}
+
+// NewRun starts a run of the schedule on model m (already initialised).
+func NewRun(m *Model, s Schedule, cp Copies, src *rand.PCG) (*Run, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return &Run{Model: m, Opt: NewAdam(s.LR, s.WeightDecay, s.Clip), Schedule: s, Copies: cp, Src: src, BestAcc: -1}, nil
+}
+
+// Done reports whether the schedule is complete.
+func (r *Run) Done() bool { return r.Step >= r.Schedule.Iterations }
+
+// Advance trains until the schedule ends or the next evaluation, evaluates
+// on val, keeps the best parameters, and returns the new point. progress,
+// if not nil, is called after every step.
+func (r *Run) Advance(train, val Data, progress func(step int)) (EvalPoint, error) {
+	if train.Len() == 0 {
+		return EvalPoint{}, fmt.Errorf("seq2seq: no training data")
+	}
+	if r.trainer == nil {
+		r.rng = rand.New(r.Src)
+		t, err := NewTrainer(r.Model, r.Opt, r.Copies, r.Schedule.Teacher, r.Schedule.Batch, r.rng)
+		if err != nil {
+			return EvalPoint{}, err
+		}
+		r.trainer = t
+	}
+	B := r.Schedule.Batch
+	ins, outs := make([][]int, B), make([][]int, B)
+	stop := min(r.Schedule.Iterations, (r.Step/r.Schedule.EvalEvery+1)*r.Schedule.EvalEvery)
+	for r.Step < stop {
+		for i := range B {
+			j := r.rng.IntN(train.Len())
+			ins[i], outs[i] = train.In[j], train.Out[j]
+		}
+		res, err := r.trainer.Step(ins, outs)
+		if err != nil {
+			return EvalPoint{}, err
+		}
+		r.lossSum += res.SeqLoss
+		r.lossN++
+		r.Step++
+		if progress != nil {
+			progress(r.Step)
+		}
+	}
+	acc, err := r.Model.Accuracy(val.In, val.Out, r.Copies, r.Mode)
+	if err != nil {
+		return EvalPoint{}, err
+	}
+	p := EvalPoint{Step: r.Step, ValAcc: acc, SeqLoss: r.lossSum / float64(max(1, r.lossN))}
+	r.lossSum, r.lossN = 0, 0
+	r.Curve = append(r.Curve, p)
+	if acc > r.BestAcc {
+		r.BestAcc, r.BestStep = acc, r.Step
+		r.Best = r.Model.snapshot(r.Best)
+	}
+	return p, nil
+}
+
+// UseBest loads the best-validation parameters into the model.
+func (r *Run) UseBest() {
+	if r.Best != nil {
+		r.Model.restore(r.Best)
+	}
+}
+
+// snapshot copies the parameters into dst (reused when it has the shape).
+func (m *Model) snapshot(dst [][]float64) [][]float64 {
+	if len(dst) != len(m.params) {
+		dst = make([][]float64, len(m.params))
+	}
+	for i, p := range m.params {
+		dst[i] = append(dst[i][:0], p.W...)
+	}
+	return dst
+}
+
+// restore copies src into the parameters.
+func (m *Model) restore(src [][]float64) {
+	for i, p := range m.params {
+		copy(p.W, src[i])
+	}
+}

@@ -1,0 +1,122 @@
+package seq2seq
+
+import (
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/scan-equitune/equitune/scan"
+)
+
+// shortSimple returns n train and m held-out pairs, drawn at random, of the simple split whose
+// targets have at most maxOut actions.
+func shortSimple(t testing.TB, n, m, maxOut int) (train, val Data) {
+	tr, _, err := scan.Generate("simple", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exs, err := scan.EncodePairs(tr, scan.InputVocab(), scan.OutputVocab())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(11, 11))
+	r.Shuffle(len(exs), func(i, j int) { exs[i], exs[j] = exs[j], exs[i] })
+	for _, ex := range exs {
+		if len(ex.Out) > maxOut+1 {
+			continue
+		}
+		d := &train
+		if train.Len() >= n {
+			d = &val
+		}
+		if val.Len() >= m {
+			break
+		}
+		d.In, d.Out = append(d.In, ex.In), append(d.Out, ex.Out)
+	}
+	return train, val
+}
+
+// TestLearnsSimple trains a small model on 2,000 short simple-split pairs
+// and requires ≥ 95% exact match on 300 held-out pairs of the same kind.
+func TestLearnsSimple(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains for about a minute")
+	}
+	train, val := shortSimple(t, 2000, 300, 12)
+	cfg := Default(GRU, scan.InputVocab().Size(), scan.OutputVocab().Size())
+	src := rand.NewPCG(0, 1)
+	m, err := New(cfg, rand.New(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := NewRun(m, Schedule{Iterations: 5000, Batch: 8, LR: 2e-3, Clip: 5, Teacher: 0.5, EvalEvery: 500}, Copies{}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !run.Done() {
+		p, err := run.Advance(train, val, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("step %d: loss %.4f, held-out accuracy %.3f", p.Step, p.SeqLoss, p.ValAcc)
+	}
+	if run.BestAcc < 0.95 {
+		t.Fatalf("best held-out accuracy %.3f, want ≥ 0.95", run.BestAcc)
+	}
+}
+
+// TestResumeIsExact checks that a run checkpointed half way and continued
+// from the file ends with the same parameters as one never stopped.
+func TestResumeIsExact(t *testing.T) {
+	train, val := shortSimple(t, 200, 20, 8)
+	cfg := Default(LSTM, scan.InputVocab().Size(), scan.OutputVocab().Size())
+	cfg.Hidden, cfg.Embed = 8, 8
+	sched := Schedule{Iterations: 40, Batch: 2, LR: 1e-3, WeightDecay: 1e-4, Clip: 5, Teacher: 0.5, EvalEvery: 10}
+	newRun := func() *Run {
+		src := rand.NewPCG(5, 5)
+		m, err := New(cfg, rand.New(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := NewRun(m, sched, Copies{}, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	straight := newRun()
+	for !straight.Done() {
+		if _, err := straight.Advance(train, val, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	half := newRun()
+	for half.Step < 20 {
+		if _, err := half.Advance(train, val, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "run.ckpt")
+	if err := half.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := LoadRun(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !resumed.Done() {
+		if _, err := resumed.Advance(train, val, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, p := range straight.Model.Params() {
+		if !slices.Equal(p.W, resumed.Model.Params()[i].W) {
+			t.Fatalf("parameter %s differs after resuming", p.Name)
+		}
+	}
+	if !slices.Equal(straight.Curve, resumed.Curve) {
+		t.Fatalf("curves differ: %v vs %v", straight.Curve, resumed.Curve)
+	}
+}
