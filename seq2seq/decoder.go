@@ -3,6 +3,7 @@ package seq2seq
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // decoder is the attention decoder. With previous output y, previous state
@@ -29,26 +30,27 @@ type decoder struct {
 	attention           bool
 	dropout             float64
 
-	run  decodeSpec
-	R, S int
-	mem  []float64
-	yin  []int     // S×R inputs
-	mask []float64 // S×R×E dropout multipliers
-	cat  []float64 // S×R×C, C = E (+ Hd with attention)
-	attn []float64 // S×R×Tmax attention weights
-	upre []float64 // S×R×Hd
-	u    []float64 // S×R×Hd
-	ax   []float64 // S×R×W
-	ah   []float64 // S×R×W
-	act  []float64 // S×R×W
-	aux  []float64 // S×R×Hd
-	hs   []float64 // (S+1)×R×Hd
-	cs   []float64 // (S+1)×R×Hd
-	logp []float64 // S×R×V
-	wgt  []float64 // S×B: 1 where step t of example b is scored
-	q    []float64 // V
-	seqs []float64 // B: Σ_t −q_b(y_t)
-	pred [][]int   // B predictions (argmax q), up to the stop
+	run   decodeSpec
+	R, S  int
+	mem   []float64
+	yin   []int     // S×R inputs
+	mask  []float64 // S×R×E dropout multipliers
+	cat   []float64 // S×R×C, C = E (+ Hd with attention)
+	attn  []float64 // S×R×Tmax attention weights
+	upre  []float64 // S×R×Hd
+	u     []float64 // S×R×Hd
+	ax    []float64 // S×R×W
+	ah    []float64 // S×R×W
+	act   []float64 // S×R×W
+	aux   []float64 // S×R×Hd
+	hs    []float64 // (S+1)×R×Hd
+	cs    []float64 // (S+1)×R×Hd
+	logp  []float64 // S×R×V
+	wgt   []float64 // S×B: 1 where step t of example b is scored
+	q     []float64 // V
+	terms []float64 // K
+	seqs  []float64 // B: Σ_t −q_b(y_t)
+	pred  [][]int   // B predictions (argmax q), up to the stop
 
 	own     [][]int   // R: equizero's per-copy outputs, read back by g_k⁻¹
 	entropy []float64 // R: equizero's summed entropies
@@ -129,6 +131,7 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 	d.wgt = grow(d.wgt, S*B)
 	clear(d.wgt)
 	d.q = grow(d.q, V)
+	d.terms = grow(d.terms, K)
 	d.seqs = grow(d.seqs, B)
 	clear(d.seqs)
 	if cap(d.pred) < B {
@@ -225,14 +228,20 @@ func (d *decoder) combined(t, b int) []float64 {
 		return d.logp[(t*R+b)*V : (t*R+b+1)*V]
 	}
 	q := d.q
-	clear(q)
-	for k := range K {
-		lp := d.logp[(t*R+k*B+b)*V : (t*R+k*B+b+1)*V]
-		for v := range q {
-			q[v] += lp[d.perm(k, v)]
+	terms := d.terms[:K]
+	for v := range q {
+		for k := range K {
+			terms[k] = d.logp[(t*R+k*B+b)*V+d.perm(k, v)]
 		}
+		// Summing in sorted order makes q independent of the order of the
+		// copies, so M_G(h·x) = h·M_G(x) holds exactly in floating point.
+		slices.Sort(terms)
+		var s float64
+		for _, x := range terms {
+			s += x
+		}
+		q[v] = s / float64(K)
 	}
-	scale(1/float64(K), q)
 	return q
 }
 
