@@ -1,0 +1,32 @@
+// Package seq2seq is the attention encoder–decoder of the equi-tuning
+// paper's SCAN experiments, its training and greedy decoding, and the
+// equi-tuned model M_G built on it.
+//
+// The model (Default gives the reference sizes E = 64, H = 64, D = 2):
+//
+//	encoder:  o_t = [→h_t; ←h_t] of a bidirectional rnn/gru/lstm over E_in[w_t]
+//	decoder:  α = softmax(h_{t−1} · o), ctx = Σ α_j o_j,
+//	          u = ReLU(W_c [dropout(E_out[y_{t−1}]); ctx] + b_c),
+//	          h_t = cell(u, h_{t−1}),  log p_t = log softmax(W_o h_t + b_o)
+//
+// The decoder starts from [→h_final; ←h_final] (and c for LSTM), reads SOS
+// first and stops at EOS or after MaxOutput tokens.
+//
+// Training follows the reference code: per sequence, teacher forcing with
+// probability 0.5; the loss is the NLL summed over the scored steps, and
+// scoring stops after the first step whose argmax is EOS (or at the end of
+// the target); gradients are clipped to norm 5 and applied by Adam. A batch
+// of B averages the B sequences' losses.
+//
+// Equi-tuning runs K = |G| copies of each example as one batch: copy k reads
+// g_k·x and g_k·y, and the copies' log-probabilities are averaged after
+// reading copy k's output through g_k⁻¹ (Copies, CopiesOf):
+//
+//	M_G(x) = (1/|G|) Σ_g g⁻¹·M(g·x)
+//
+// Every kernel (cells, encoder, attention decoder, their backward passes)
+// is written by hand over gonum BLAS and runs as a fused op of a Gorgonia
+// graph that is built once per trainer (graph.go); all randomness comes from
+// an explicit *rand.Rand, so a seed fixes every number, and a Run can be
+// checkpointed and resumed exactly.
+package seq2seq
