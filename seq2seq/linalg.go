@@ -10,6 +10,32 @@ import (
 // impl is the pure-Go BLAS every fused kernel runs on.
 var impl gonum.Implementation
 
+// The matrix products run row by row on the BLAS level-2 kernels (Dgemv,
+// Dger), whose assembly beats Dgemm on the small shapes used here and which
+// spawn no goroutines. Every output element is computed by the same
+// sequence of operations whatever the number of rows, so a row's result
+// never depends on the batch it is in. Large products are split over two
+// goroutines by rows of C, which does not change any element's arithmetic.
+
+// parallelMACs is the size (m·n·k) above which a product is split in two.
+const parallelMACs = 1 << 19
+
+// split runs f(lo, hi) over [0, n), in two halves concurrently when big.
+func split(n int, big bool, f func(lo, hi int)) {
+	if !big || n < 2 {
+		f(0, n)
+		return
+	}
+	h := n / 2
+	done := make(chan struct{})
+	go func() {
+		f(h, n)
+		close(done)
+	}()
+	f(0, h)
+	<-done
+}
+
 // gemmNT sets C = A·Bᵀ + beta·C for row-major A (m×k), B (n×k), C (m×n).
 func gemmNT(m, n, k int, a, b []float64, beta float64, c []float64) {
 	if m == 0 || n == 0 {
@@ -19,7 +45,11 @@ func gemmNT(m, n, k int, a, b []float64, beta float64, c []float64) {
 		scale(beta, c[:m*n])
 		return
 	}
-	impl.Dgemm(blas.NoTrans, blas.Trans, m, n, k, 1, a, k, b, k, beta, c, n)
+	split(m, m*n*k >= parallelMACs, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			impl.Dgemv(blas.NoTrans, n, k, 1, b, k, a[i*k:(i+1)*k], 1, beta, c[i*n:(i+1)*n], 1)
+		}
+	})
 }
 
 // gemmNN sets C = A·B + beta·C for row-major A (m×k), B (k×n), C (m×n).
@@ -27,16 +57,24 @@ func gemmNN(m, n, k int, a, b []float64, beta float64, c []float64) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
-	impl.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, beta, c, n)
+	split(m, m*n*k >= parallelMACs, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			impl.Dgemv(blas.Trans, k, n, 1, b, n, a[i*k:(i+1)*k], 1, beta, c[i*n:(i+1)*n], 1)
+		}
+	})
 }
 
 // gemmTN adds Aᵀ·B to C for row-major A (k×m), B (k×n), C (m×n): the weight
-// gradient Σ_rows δᵀx accumulated over all rows at once.
+// gradient Σ_rows δᵀx accumulated over all rows at once, as k rank-1 updates.
 func gemmTN(m, n, k int, a, b []float64, c []float64) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
-	impl.Dgemm(blas.Trans, blas.NoTrans, m, n, k, 1, a, m, b, n, 1, c, n)
+	split(m, m*n*k >= parallelMACs, func(lo, hi int) {
+		for l := range k {
+			impl.Dger(hi-lo, n, 1, a[l*m+lo:l*m+hi], 1, b[l*n:(l+1)*n], 1, c[lo*n:hi*n], n)
+		}
+	})
 }
 
 // addRows sets each of the rows of x (rows×n) to x_r + b.
