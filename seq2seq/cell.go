@@ -158,3 +158,20 @@ func (c *cell) backward(rows int, dh, dc, act, aux, hPrev, cPrev, dax, dah, dhPr
 		}
 	}
 }
+
+// parallelRows is the number of rows from which the per-row work of a step
+// is split over two goroutines.
+const parallelRows = 64
+
+// forwardRows is forward, split over two goroutines for many rows.
+func (c *cell) forwardRows(rows int, ax, ah, hPrev, cPrev, h, cNext, act, aux []float64) {
+	if rows < parallelRows {
+		c.forward(rows, ax, ah, hPrev, cPrev, h, cNext, act, aux)
+		return
+	}
+	H, W := c.hid, c.width()
+	split(rows, true, func(lo, hi int) {
+		c.forward(hi-lo, ax[lo*W:hi*W], ah[lo*W:hi*W], hPrev[lo*H:hi*H], cPrev[lo*H:hi*H],
+			h[lo*H:hi*H], cNext[lo*H:hi*H], act[lo*W:hi*W], aux[lo*H:hi*H])
+	})
+}

@@ -257,7 +257,7 @@ func argmax(x []float64) int {
 
 // step runs step t for all R rows.
 func (d *decoder) step(t int) {
-	R, E, Hd, V, W, C, T := d.R, d.E, d.Hd, d.V, d.cell.width(), d.catWidth(), d.tmax
+	R, E, Hd, V, W, C := d.R, d.E, d.Hd, d.V, d.cell.width(), d.catWidth()
 	cat := d.cat[t*R*C : (t+1)*R*C]
 	mask := d.mask[t*R*E : (t+1)*R*E]
 	hp := d.hs[t*R*Hd : (t+1)*R*Hd]
@@ -279,29 +279,13 @@ func (d *decoder) step(t int) {
 				m[j] = 1
 			}
 		}
-		if !d.attention {
-			continue
-		}
-		h := hp[r*Hd : (r+1)*Hd]
-		mem := d.mem[r*(T+2)*Hd:]
-		L := d.run.lens[r]
-		a := d.attn[(t*R+r)*T : (t*R+r)*T+L]
-		mx := math.Inf(-1)
-		for j := range a {
-			a[j] = dot(h, mem[j*Hd:(j+1)*Hd])
-			mx = max(mx, a[j])
-		}
-		var s float64
-		for j := range a {
-			a[j] = math.Exp(a[j] - mx)
-			s += a[j]
-		}
-		ctx := cat[r*C+E : (r+1)*C]
-		clear(ctx)
-		for j := range a {
-			a[j] /= s
-			axpy(a[j], mem[j*Hd:(j+1)*Hd], ctx)
-		}
+	}
+	if d.attention {
+		split(R, R >= parallelRows, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				d.attend(t, r, hp, cat)
+			}
+		})
 	}
 	upre, u := d.upre[t*R*Hd:(t+1)*R*Hd], d.u[t*R*Hd:(t+1)*R*Hd]
 	gemmNT(R, Hd, C, cat, d.wc.W, 0, upre)
@@ -315,13 +299,43 @@ func (d *decoder) step(t int) {
 	gemmNT(R, W, Hd, hp, d.cell.wh.W, 0, ah)
 	addRows(ah, d.cell.bh.W)
 	h := d.hs[(t+1)*R*Hd : (t+2)*R*Hd]
-	d.cell.forward(R, ax, ah, hp, d.cs[t*R*Hd:(t+1)*R*Hd], h, d.cs[(t+1)*R*Hd:(t+2)*R*Hd],
+	d.cell.forwardRows(R, ax, ah, hp, d.cs[t*R*Hd:(t+1)*R*Hd], h, d.cs[(t+1)*R*Hd:(t+2)*R*Hd],
 		d.act[t*R*W:(t+1)*R*W], d.aux[t*R*Hd:(t+1)*R*Hd])
 	lp := d.logp[t*R*V : (t+1)*R*V]
 	gemmNT(R, V, Hd, h, d.wo.W, 0, lp)
-	addRows(lp, d.bo.W)
-	for r := range R {
-		logSoftmax(lp[r*V:(r+1)*V], lp[r*V:(r+1)*V])
+	split(R, R >= parallelRows, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			l := lp[r*V : (r+1)*V]
+			for j, v := range d.bo.W {
+				l[j] += v
+			}
+			logSoftmax(l, l)
+		}
+	})
+}
+
+// attend writes row r's attention weights at step t and its context into cat.
+func (d *decoder) attend(t, r int, hp, cat []float64) {
+	R, E, Hd, C, T := d.R, d.E, d.Hd, d.catWidth(), d.tmax
+	h := hp[r*Hd : (r+1)*Hd]
+	mem := d.mem[r*(T+2)*Hd:]
+	L := d.run.lens[r]
+	a := d.attn[(t*R+r)*T : (t*R+r)*T+L]
+	mx := math.Inf(-1)
+	for j := range a {
+		a[j] = dot(h, mem[j*Hd:(j+1)*Hd])
+		mx = max(mx, a[j])
+	}
+	var s float64
+	for j := range a {
+		a[j] = math.Exp(a[j] - mx)
+		s += a[j]
+	}
+	ctx := cat[r*C+E : (r+1)*C]
+	clear(ctx)
+	for j := range a {
+		a[j] /= s
+		axpy(a[j], mem[j*Hd:(j+1)*Hd], ctx)
 	}
 }
 

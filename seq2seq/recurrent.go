@@ -50,7 +50,7 @@ func (l *recurrent) forward(rows, steps int, x []float64, lens []int) {
 		ah := l.ah[i*rows*W : (i+1)*rows*W]
 		gemmNT(rows, W, H, hp, c.wh.W, 0, ah)
 		addRows(ah, c.bh.W)
-		c.forward(rows, l.ax[t*rows*W:(t+1)*rows*W], ah, hp, cp, hn, cn,
+		c.forwardRows(rows, l.ax[t*rows*W:(t+1)*rows*W], ah, hp, cp, hn, cn,
 			l.act[i*rows*W:(i+1)*rows*W], l.aux[i*rows*H:(i+1)*rows*H])
 		for r := range rows {
 			if t >= lens[r] {
