@@ -1,0 +1,349 @@
+package main
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/scan-equitune/equitune/scan"
+	"github.com/scan-equitune/equitune/seq2seq"
+	"github.com/scan-equitune/equitune/verbgroups"
+)
+
+// ErrConfig is wrapped by every error about a bad experiment configuration;
+// main exits with status 2 on it.
+var ErrConfig = errors.New("experiments: bad config")
+
+//go:embed configs/*.toml
+var builtin embed.FS
+
+// Methods lists the evaluation methods, in the order they are run and
+// reported:
+//
+//	pretrained         the pretrained best-validation model M, as is
+//	finetune           M trained further under the identity group (tune schedule)
+//	equitune           M_G trained under G (tune schedule), decoded in Config.Decode mode
+//	equitune_zeroshot  M_G of the pretrained M, no training, decoded in Config.Decode mode
+//	equizero           the pretrained M decoded in seq2seq.Equizero mode under G
+var Methods = []string{"pretrained", "finetune", "equitune", "equitune_zeroshot", "equizero"}
+
+// Config is one experiment. Its zero fields mean the reference settings of
+// the equi-tuning paper (see Default); a TOML file overrides any of them.
+type Config struct {
+	// Name names the experiment's results directory and plots.
+	Name string `toml:"name"`
+
+	// Split is a SCAN split or alias (scan.SplitNames), e.g. "add_jump".
+	Split string `toml:"split"`
+
+	// Group is the symmetry group of equi-tuning: a built-in name
+	// (verbgroups.Names) or a [group] table with name and [[group.cycle]]s.
+	// It must be a symmetry of SCAN. Default: "verb" for add_jump,
+	// "direction" for the other splits.
+	Group verbgroups.Spec `toml:"-"`
+
+	// Cells are the recurrent cells to train: rnn, gru, lstm.
+	Cells []string `toml:"cells"`
+
+	// Seeds are the experiment seeds; each fixes the validation hold-out,
+	// the initialisation and every random choice of training.
+	Seeds []uint64 `toml:"seeds"`
+
+	// Methods are the methods to evaluate (see Methods).
+	Methods []string `toml:"methods"`
+
+	// Decode is the decoding mode of equitune and equitune_zeroshot:
+	// "shared" (exactly equivariant) or "independent" (the authors' code).
+	Decode string `toml:"decode"`
+
+	// ValFraction is the fraction of the training split held out for
+	// validation (model selection); the test split is never used for it.
+	ValFraction float64 `toml:"val_fraction"`
+
+	// Model holds the model sizes.
+	Model ModelConfig `toml:"model"`
+
+	// Pretrain is the pretraining schedule.
+	Pretrain ScheduleConfig `toml:"pretrain"`
+
+	// Tune is the schedule of finetune and equitune.
+	Tune ScheduleConfig `toml:"tune"`
+}
+
+// ModelConfig holds the encoder–decoder options (seq2seq.Config).
+type ModelConfig struct {
+	Hidden        int     `toml:"hidden"`        // encoder hidden width per direction (64)
+	Embed         int     `toml:"embed"`         // embedding width (64)
+	Attention     bool    `toml:"attention"`     // attention decoder (true)
+	Bidirectional bool    `toml:"bidirectional"` // bidirectional encoder (true)
+	Dropout       float64 `toml:"dropout"`       // decoder input dropout (0.1)
+}
+
+// ScheduleConfig is a training schedule (seq2seq.Schedule).
+type ScheduleConfig struct {
+	Iterations     int     `toml:"iterations"`      // training steps
+	Batch          int     `toml:"batch"`           // examples per step, sampled with replacement
+	LR             float64 `toml:"lr"`              // Adam learning rate
+	WeightDecay    float64 `toml:"weight_decay"`    // coupled L2 weight decay
+	TeacherForcing float64 `toml:"teacher_forcing"` // probability of teacher forcing a sequence
+	Clip           float64 `toml:"clip"`            // gradient-norm clipping (0: off)
+	EvalEvery      int     `toml:"eval_every"`      // steps between validation evaluations
+}
+
+// Schedule returns s as a seq2seq.Schedule.
+func (s ScheduleConfig) Schedule() seq2seq.Schedule {
+	return seq2seq.Schedule{Iterations: s.Iterations, Batch: s.Batch, LR: s.LR, WeightDecay: s.WeightDecay,
+		Clip: s.Clip, Teacher: s.TeacherForcing, EvalEvery: s.EvalEvery}
+}
+
+// TuneLR returns the reference tuning learning rate of a split: 2e-5 on
+// addprim_jump, 5e-5 otherwise (around_right).
+func TuneLR(split string) float64 {
+	if c, err := scan.Canonical(split); err == nil && c == scan.AddPrimJump {
+		return 2e-5
+	}
+	return 5e-5
+}
+
+// Default returns the reference settings on add_jump: the verb group, the
+// three cells, seeds 0–2, every method, shared decoding, 20% validation,
+// the reference model, pretraining with Adam (lr 1e-4, batch 1, teacher
+// forcing 0.5, clip 5, 200,000 iterations, evaluated every 1,000) and tuning
+// for 10,000 iterations with weight decay 1e-4 and lr TuneLR(split),
+// evaluated every 500.
+func Default() Config {
+	return Config{
+		Name:        "experiment",
+		Split:       "add_jump",
+		Group:       verbgroups.Spec{Name: "verb"},
+		Cells:       []string{"rnn", "gru", "lstm"},
+		Seeds:       []uint64{0, 1, 2},
+		Methods:     slices.Clone(Methods),
+		Decode:      "shared",
+		ValFraction: scan.DefaultValFrac,
+		Model:       ModelConfig{Hidden: 64, Embed: 64, Attention: true, Bidirectional: true, Dropout: 0.1},
+		Pretrain: ScheduleConfig{Iterations: 200000, Batch: 1, LR: 1e-4, TeacherForcing: 0.5, Clip: 5,
+			EvalEvery: 1000},
+		Tune: ScheduleConfig{Iterations: 10000, Batch: 1, LR: TuneLR("add_jump"), WeightDecay: 1e-4,
+			TeacherForcing: 0.5, Clip: 5, EvalEvery: 500},
+	}
+}
+
+// Validate reports the first invalid field; it also checks that the group is
+// a symmetry of SCAN (which takes a moment).
+func (c *Config) Validate() error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, a...))
+	}
+	if c.Name == "" || strings.ContainsAny(c.Name, `/\ `) || c.Name == "." || c.Name == ".." {
+		return bad("name = %q: want a non-empty name without slashes or spaces", c.Name)
+	}
+	if _, err := scan.Canonical(c.Split); err != nil {
+		return bad("split: %v", err)
+	}
+	if len(c.Cells) == 0 || len(c.Seeds) == 0 || len(c.Methods) == 0 {
+		return bad("cells, seeds and methods must not be empty")
+	}
+	for _, cell := range c.Cells {
+		if err := seq2seq.CellKind(cell).Validate(); err != nil {
+			return bad("cells: unknown cell %q (valid: rnn, gru, lstm)", cell)
+		}
+	}
+	for _, m := range c.Methods {
+		if !slices.Contains(Methods, m) {
+			return bad("methods: unknown method %q (valid: %s)", m, strings.Join(Methods, ", "))
+		}
+	}
+	for _, list := range []any{c.Cells, c.Seeds, c.Methods} {
+		if hasDup(list) {
+			return bad("cells, seeds and methods must not repeat an entry")
+		}
+	}
+	if _, err := decodeMode(c.Decode); err != nil {
+		return err
+	}
+	if !(c.ValFraction > 0 && c.ValFraction < 1) {
+		return bad("val_fraction = %g: want in (0, 1)", c.ValFraction)
+	}
+	if _, err := c.ModelConfig(seq2seq.LSTM); err != nil {
+		return bad("model: %v", err)
+	}
+	for _, s := range []struct {
+		name string
+		s    ScheduleConfig
+	}{{"pretrain", c.Pretrain}, {"tune", c.Tune}} {
+		if err := s.s.Schedule().Validate(); err != nil {
+			return bad("[%s]: %v", s.name, err)
+		}
+		if s.s.Iterations < 1 {
+			return bad("[%s]: iterations = %d: want ≥ 1", s.name, s.s.Iterations)
+		}
+	}
+	g, err := c.Group.Group()
+	if err != nil {
+		return bad("group: %v", err)
+	}
+	if err := g.CheckSCAN(); err != nil {
+		return bad("group %q is not a symmetry of SCAN: %v", c.Group.Name, err)
+	}
+	return nil
+}
+
+func hasDup(list any) bool {
+	seen := map[string]bool{}
+	var keys []string
+	switch l := list.(type) {
+	case []string:
+		keys = l
+	case []uint64:
+		for _, v := range l {
+			keys = append(keys, fmt.Sprint(v))
+		}
+	}
+	for _, k := range keys {
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+	}
+	return false
+}
+
+// decodeMode parses the decode key.
+func decodeMode(s string) (seq2seq.Mode, error) {
+	switch s {
+	case "shared":
+		return seq2seq.Shared, nil
+	case "independent":
+		return seq2seq.Independent, nil
+	}
+	return 0, fmt.Errorf("%w: decode = %q: want \"shared\" or \"independent\"", ErrConfig, s)
+}
+
+// ModelConfig returns the seq2seq configuration of a cell.
+func (c *Config) ModelConfig(cell seq2seq.CellKind) (seq2seq.Config, error) {
+	mc := seq2seq.Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size())
+	mc.Hidden, mc.Embed, mc.Dropout = c.Model.Hidden, c.Model.Embed, c.Model.Dropout
+	mc.NoAttention, mc.Unidirectional = !c.Model.Attention, !c.Model.Bidirectional
+	return mc, mc.Validate()
+}
+
+// BuiltinNames returns the names of the embedded configurations.
+func BuiltinNames() []string {
+	es, _ := builtin.ReadDir("configs")
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Load reads the configuration at path or, if no such file exists, the
+// built-in configuration of that base name, and validates it.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+		}
+		var berr error
+		data, berr = builtin.ReadFile("configs/" + filepath.Base(path))
+		if berr != nil || path == "" {
+			return nil, fmt.Errorf("%w: %s: no such file and no such built-in config (built-in: %s)",
+				ErrConfig, path, strings.Join(BuiltinNames(), ", "))
+		}
+	}
+	c, err := Parse(data, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Parse decodes a configuration strictly over Default: an unknown key is an
+// error naming the key and its line. It does not validate.
+func Parse(data []byte, source string) (*Config, error) {
+	c := Default()
+	c.Tune.LR = 0
+	var raw struct {
+		Config
+		Group toml.Primitive `toml:"group"`
+	}
+	raw.Config = c
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrConfig, source, err)
+	}
+	c = raw.Config
+	if md.IsDefined("group") {
+		switch md.Type("group") {
+		case "String":
+			var name string
+			if err := md.PrimitiveDecode(raw.Group, &name); err != nil {
+				return nil, fmt.Errorf("%w: %s: group: %v", ErrConfig, source, err)
+			}
+			c.Group = verbgroups.Spec{Name: name}
+		default:
+			var s verbgroups.Spec
+			if err := md.PrimitiveDecode(raw.Group, &s); err != nil {
+				return nil, fmt.Errorf("%w: %s: group: %v", ErrConfig, source, err)
+			}
+			c.Group = s
+		}
+	} else if can, err := scan.Canonical(c.Split); err == nil && can != scan.AddPrimJump {
+		c.Group = verbgroups.Spec{Name: "direction"}
+	}
+	if un := md.Undecoded(); len(un) > 0 {
+		var msgs []string
+		for _, k := range un {
+			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q", source, keyLine(data, k), k.String()))
+		}
+		return nil, fmt.Errorf("%w: %s (valid: name, split, group, cells, seeds, methods, decode, val_fraction, "+
+			"[model] hidden/embed/attention/bidirectional/dropout, [pretrain]/[tune] iterations/batch/lr/"+
+			"weight_decay/teacher_forcing/clip/eval_every)", ErrConfig, strings.Join(msgs, "; "))
+	}
+	if !md.IsDefined("tune", "lr") {
+		c.Tune.LR = TuneLR(c.Split)
+	}
+	return &c, nil
+}
+
+// keyLine finds the line of key k in data: the first line assigning its last
+// component after the header of its parent table (0 if not found).
+func keyLine(data []byte, k toml.Key) int {
+	lines := strings.Split(string(data), "\n")
+	start := 0
+	if len(k) > 1 {
+		parent := strings.Join(k[:len(k)-1], ".")
+		for i, l := range lines {
+			t := strings.TrimSpace(l)
+			if t == "["+parent+"]" || t == "[["+parent+"]]" {
+				start = i
+				break
+			}
+		}
+	}
+	last := k[len(k)-1]
+	for i := start; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		if t == "["+k.String()+"]" || t == "[["+k.String()+"]]" {
+			return i + 1
+		}
+		if rest, ok := strings.CutPrefix(t, last); ok && strings.HasPrefix(strings.TrimSpace(rest), "=") {
+			return i + 1
+		}
+	}
+	return 0
+}

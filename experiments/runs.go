@@ -1,0 +1,90 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+
+	"github.com/scan-equitune/equitune/scan"
+)
+
+// Pretrain is the Method of a pretraining run.
+const Pretrain = "pretrain"
+
+// Run is one unit of an experiment, addressed by its Index in Expand.
+type Run struct {
+	Index  int
+	Method string // Pretrain or one of Methods
+	Split  string // canonical split name
+	Cell   string
+	Seed   uint64
+}
+
+// ID names the run in directories and logs, e.g.
+// "addprim_jump-lstm-s0-equitune" or "pretrain-addprim_jump-lstm-s0".
+func (r Run) ID() string {
+	if r.Method == Pretrain {
+		return fmt.Sprintf("pretrain-%s-%s-s%d", r.Split, r.Cell, r.Seed)
+	}
+	return fmt.Sprintf("%s-%s-s%d-%s", r.Split, r.Cell, r.Seed, r.Method)
+}
+
+// Expand returns the runs of an experiment, a pure function of c: first a
+// pretraining run per (cell, seed), then a run per (cell, seed, method), in
+// the order of the configuration's lists.
+func Expand(c *Config) []Run {
+	split, _ := scan.Canonical(c.Split)
+	var runs []Run
+	for _, cell := range c.Cells {
+		for _, seed := range c.Seeds {
+			runs = append(runs, Run{Method: Pretrain, Split: split, Cell: cell, Seed: seed})
+		}
+	}
+	for _, cell := range c.Cells {
+		for _, seed := range c.Seeds {
+			for _, m := range c.Methods {
+				runs = append(runs, Run{Method: m, Split: split, Cell: cell, Seed: seed})
+			}
+		}
+	}
+	for i := range runs {
+		runs[i].Index = i
+	}
+	return runs
+}
+
+// Layout gives the paths of an experiment's outputs under the root Out.
+type Layout struct {
+	Out        string
+	Experiment string
+}
+
+// Dir is the experiment's results directory.
+func (l Layout) Dir() string { return filepath.Join(l.Out, "results", l.Experiment) }
+
+// Result is the path of a method run's result.json.
+func (l Layout) Result(r Run) string {
+	return filepath.Join(l.Dir(), "runs", r.ID(), "result.json")
+}
+
+// Checkpoint is the path of the cached pretraining of (split, cell, seed)
+// under c's model, pretraining schedule and validation fraction; every
+// experiment with the same pretraining shares it.
+func (l Layout) Checkpoint(c *Config, r Run) string {
+	return filepath.Join(l.Out, "results", ".cache", "pretrain",
+		fmt.Sprintf("%s-%s-%d-%s.ckpt", r.Split, r.Cell, r.Seed, pretrainHash(c)))
+}
+
+// pretrainHash identifies what determines a pretraining besides split, cell
+// and seed.
+func pretrainHash(c *Config) string {
+	b, _ := json.Marshal(struct {
+		Model       ModelConfig
+		Pretrain    ScheduleConfig
+		ValFraction float64
+	}{c.Model, c.Pretrain, c.ValFraction})
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:6])
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/scan-equitune/equitune/seq2seq"
+)
+
+// Row is one line of the summary: the test accuracy of a method over seeds.
+type Row struct {
+	Split, Cell, Method string
+	N                   int                 // seeds with a result
+	Mean, Std           float64             // test accuracy (fraction); sample std, 0 for one seed
+	Curve               []seq2seq.EvalPoint // validation curve, mean over the seeds at each step
+}
+
+// MeanStd returns the mean and the sample standard deviation of xs (0 for
+// fewer than two values).
+func MeanStd(xs []float64) (mean, std float64) {
+	if len(xs) == 0 {
+		return 0, 0
+	}
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	if len(xs) < 2 {
+		return mean, 0
+	}
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(xs)-1))
+}
+
+// ReadResults reads the result.json of every method run of runs that has one.
+func ReadResults(l Layout, runs []Run) ([]*Result, error) {
+	var rs []*Result
+	for _, r := range runs {
+		if r.Method == Pretrain {
+			continue
+		}
+		b, err := os.ReadFile(l.Result(r))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		var res Result
+		if err := json.Unmarshal(b, &res); err != nil {
+			return nil, fmt.Errorf("%s: %w", l.Result(r), err)
+		}
+		rs = append(rs, &res)
+	}
+	return rs, nil
+}
+
+// Summarize groups results by (split, cell, method), in the order they come.
+func Summarize(rs []*Result) []Row {
+	var rows []Row
+	idx := map[[3]string]int{}
+	accs := map[int][]float64{}
+	curves := map[int][][]seq2seq.EvalPoint{}
+	for _, r := range rs {
+		k := [3]string{r.Split, r.Cell, r.Method}
+		i, ok := idx[k]
+		if !ok {
+			i = len(rows)
+			idx[k] = i
+			rows = append(rows, Row{Split: r.Split, Cell: r.Cell, Method: r.Method})
+		}
+		accs[i] = append(accs[i], r.TestAcc)
+		curves[i] = append(curves[i], r.Curve)
+	}
+	for i := range rows {
+		rows[i].N = len(accs[i])
+		rows[i].Mean, rows[i].Std = MeanStd(accs[i])
+		rows[i].Curve = meanCurve(curves[i])
+	}
+	return rows
+}
+
+// meanCurve averages curves pointwise by step (steps present in every curve).
+func meanCurve(cs [][]seq2seq.EvalPoint) []seq2seq.EvalPoint {
+	if len(cs) == 0 {
+		return nil
+	}
+	var out []seq2seq.EvalPoint
+	for _, p := range cs[0] {
+		sum, sumL, n := 0.0, 0.0, 0
+		for _, c := range cs {
+			for _, q := range c {
+				if q.Step == p.Step {
+					sum, sumL, n = sum+q.ValAcc, sumL+q.SeqLoss, n+1
+					break
+				}
+			}
+		}
+		if n == len(cs) {
+			out = append(out, seq2seq.EvalPoint{Step: p.Step, ValAcc: sum / float64(n), SeqLoss: sumL / float64(n)})
+		}
+	}
+	return out
+}
+
+// CSV formats rows as summary.csv.
+func CSV(rows []Row) string {
+	var b strings.Builder
+	b.WriteString("split,cell,method,n_seeds,test_acc_mean,test_acc_std\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s,%s,%s,%d,%.4f,%.4f\n", r.Split, r.Cell, r.Method, r.N, r.Mean, r.Std)
+	}
+	return b.String()
+}
+
+// Markdown formats rows as summary.md, stating the schedules and seeds of c.
+func Markdown(c *Config, rows []Row) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", c.Name)
+	fmt.Fprintf(&b, "Split %s, group %s, decode %s; seeds %v; %d pretraining iterations (batch %d, lr %g), "+
+		"%d tuning iterations (batch %d, lr %g); %.0f%% of train held out for validation. "+
+		"Test accuracy (exact match) of the best-validation model, mean ± sample std over seeds.\n\n",
+		c.Split, c.Group.Name, c.Decode, c.Seeds, c.Pretrain.Iterations, c.Pretrain.Batch, c.Pretrain.LR,
+		c.Tune.Iterations, c.Tune.Batch, c.Tune.LR, 100*c.ValFraction)
+	b.WriteString("| split | cell | method | n_seeds | test_acc_mean | test_acc_std |\n")
+	b.WriteString("|---|---|---|---:|---:|---:|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %s | %s | %d | %.4f | %.4f |\n", r.Split, r.Cell, r.Method, r.N, r.Mean, r.Std)
+	}
+	return b.String()
+}
+
+// WriteSummary writes summary.csv and summary.md of the experiment's finished
+// runs and its plots; it returns the rows (none if no run has finished).
+func WriteSummary(c *Config, l Layout) ([]Row, error) {
+	rs, err := ReadResults(l, Expand(c))
+	if err != nil || len(rs) == 0 {
+		return nil, err
+	}
+	rows := Summarize(rs)
+	if err := os.MkdirAll(l.Dir(), 0o755); err != nil {
+		return nil, err
+	}
+	if err := seq2seq.WriteFileAtomic(filepath.Join(l.Dir(), "summary.csv"), []byte(CSV(rows))); err != nil {
+		return nil, err
+	}
+	if err := seq2seq.WriteFileAtomic(filepath.Join(l.Dir(), "summary.md"), []byte(Markdown(c, rows))); err != nil {
+		return nil, err
+	}
+	plots := filepath.Join(l.Out, "plots")
+	if err := os.MkdirAll(plots, 0o755); err != nil {
+		return nil, err
+	}
+	if err := PlotAccuracy(c, rows, filepath.Join(plots, c.Name+"_accuracy.png")); err != nil {
+		return nil, err
+	}
+	if err := PlotCurves(c, rows, filepath.Join(plots, c.Name+"_curves.png")); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}

@@ -1,0 +1,263 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"github.com/scan-equitune/equitune/scan"
+	"github.com/scan-equitune/equitune/seq2seq"
+)
+
+// Random streams of rand.NewPCG(seed, stream): one per use, so that the
+// validation hold-out, the initialisation and each training are fixed by
+// the seed alone and do not depend on one another.
+const (
+	streamHoldOut  = 0x686f6c64
+	streamInit     = 0x696e6974
+	streamPretrain = 0x70726574
+	streamTune     = 0x74756e65
+)
+
+// Data are the training, validation and test examples of a split and seed.
+type Data struct {
+	Train, Val, Test seq2seq.Data
+}
+
+// LoadData generates the split, holds out the validation fraction with the
+// seed's hold-out stream and encodes everything.
+func LoadData(c *Config, seed uint64) (Data, error) {
+	train, test, err := scan.Generate(c.Split, seed)
+	if err != nil {
+		return Data{}, err
+	}
+	train, val := scan.HoldOut(train, c.ValFraction, rand.New(rand.NewPCG(seed, streamHoldOut)))
+	var d Data
+	for _, p := range []struct {
+		ps  []scan.Pair
+		dst *seq2seq.Data
+	}{{train, &d.Train}, {val, &d.Val}, {test, &d.Test}} {
+		exs, err := scan.EncodePairs(p.ps, scan.InputVocab(), scan.OutputVocab())
+		if err != nil {
+			return Data{}, err
+		}
+		for _, e := range exs {
+			p.dst.In = append(p.dst.In, e.In)
+			p.dst.Out = append(p.dst.Out, e.Out)
+		}
+	}
+	return d, nil
+}
+
+// Result is what a method run writes to result.json: its numbers and what is
+// needed to reproduce them.
+type Result struct {
+	Experiment string         `json:"experiment"`
+	RunID      string         `json:"run_id"`
+	Index      int            `json:"index"`
+	Split      string         `json:"split"`
+	Cell       string         `json:"cell"`
+	Method     string         `json:"method"`
+	Seed       uint64         `json:"seed"`
+	Group      string         `json:"group"`
+	GroupOrder int            `json:"group_order"`
+	Decode     string         `json:"decode"` // decoding mode of the test evaluation
+	Config     *Config        `json:"config"` // resolved configuration
+	Model      seq2seq.Config `json:"model"`
+
+	PretrainIterations int                 `json:"pretrain_iterations"`
+	TuneIterations     int                 `json:"tune_iterations"` // 0 for zero-shot methods
+	Curve              []seq2seq.EvalPoint `json:"curve"`           // validation curve of the trained phase
+	BestStep           int                 `json:"best_step"`
+	BestValAcc         float64             `json:"best_val_acc"`
+	TestAcc            float64             `json:"test_acc"` // of the best-validation model
+
+	Module      string  `json:"module"`
+	Version     string  `json:"module_version"`
+	Revision    string  `json:"vcs_revision,omitempty"`
+	GoVersion   string  `json:"go_version"`
+	WallSeconds float64 `json:"wall_seconds"`
+	Finished    string  `json:"finished"`
+}
+
+// Env runs the runs of one experiment.
+type Env struct {
+	Config   *Config
+	Layout   Layout
+	Force    bool
+	Progress func(id string, total int) (step func(int), done func())
+	Log      *slog.Logger
+}
+
+// Pretrained returns the finished pretraining of (split, cell, seed), from the
+// cache when it is there; otherwise it trains it, checkpointing at every
+// evaluation, and resumes a partial checkpoint.
+func (e *Env) Pretrained(r Run, d Data) (*seq2seq.Run, error) {
+	path := e.Layout.Checkpoint(e.Config, r)
+	run, err := seq2seq.LoadRun(path)
+	switch {
+	case err == nil && run.Done():
+		return run, nil
+	case err == nil:
+		e.Log.Info("resuming pretraining", "run", r.ID(), "step", run.Step, "checkpoint", path)
+	default:
+		if !errors.Is(err, os.ErrNotExist) {
+			e.Log.Warn("ignoring unreadable checkpoint", "path", path, "err", err)
+		}
+		mc, err := e.Config.ModelConfig(seq2seq.CellKind(r.Cell))
+		if err != nil {
+			return nil, err
+		}
+		m, err := seq2seq.New(mc, rand.New(rand.NewPCG(r.Seed, streamInit)))
+		if err != nil {
+			return nil, err
+		}
+		run, err = seq2seq.NewRun(m, e.Config.Pretrain.Schedule(), seq2seq.Copies{}, rand.NewPCG(r.Seed, streamPretrain))
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	id := "pretrain-" + filepath.Base(path)
+	step, done := e.Progress(id, run.Schedule.Iterations)
+	defer done()
+	for !run.Done() {
+		p, err := run.Advance(d.Train, d.Val, step)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.ID(), err)
+		}
+		if err := run.Save(path); err != nil {
+			return nil, err
+		}
+		e.Log.Debug("pretraining", "run", r.ID(), "step", p.Step, "val_acc", p.ValAcc, "loss", p.SeqLoss)
+	}
+	e.Log.Info("pretrained", "run", r.ID(), "best_step", run.BestStep, "best_val_acc", run.BestAcc)
+	return run, nil
+}
+
+// Do executes run r, skipping a method run whose result exists (unless
+// Force).
+func (e *Env) Do(r Run) error {
+	if r.Method != Pretrain && !e.Force {
+		if _, err := os.Stat(e.Layout.Result(r)); err == nil {
+			e.Log.Info("skipping finished run", "run", r.ID())
+			return nil
+		}
+	}
+	start := time.Now()
+	d, err := LoadData(e.Config, r.Seed)
+	if err != nil {
+		return err
+	}
+	pre, err := e.Pretrained(r, d)
+	if err != nil || r.Method == Pretrain {
+		return err
+	}
+	pre.UseBest()
+	m := pre.Model
+	g, err := e.Config.Group.Group()
+	if err != nil {
+		return err
+	}
+	groupCp := seq2seq.CopiesOf(g)
+	mode, _ := decodeMode(e.Config.Decode)
+	res := &Result{
+		Experiment: e.Config.Name, RunID: r.ID(), Index: r.Index, Split: r.Split, Cell: r.Cell,
+		Method: r.Method, Seed: r.Seed, Group: g.Name(), GroupOrder: g.Order(), Config: e.Config,
+		Model: m.Config, PretrainIterations: pre.Schedule.Iterations, Decode: "shared",
+	}
+	cp := seq2seq.Copies{}
+	switch r.Method {
+	case "pretrained":
+		res.Curve, res.BestStep, res.BestValAcc = pre.Curve, pre.BestStep, pre.BestAcc
+	case "finetune", "equitune":
+		if r.Method == "equitune" {
+			cp, res.Decode = groupCp, e.Config.Decode
+		}
+		tr, err := seq2seq.NewRun(m, e.Config.Tune.Schedule(), cp, rand.NewPCG(r.Seed, streamTune))
+		if err != nil {
+			return err
+		}
+		if r.Method == "equitune" {
+			tr.Mode = mode
+		}
+		step, done := e.Progress(r.ID(), tr.Schedule.Iterations)
+		for !tr.Done() {
+			if _, err := tr.Advance(d.Train, d.Val, step); err != nil {
+				done()
+				return fmt.Errorf("%s: %w", r.ID(), err)
+			}
+		}
+		done()
+		tr.UseBest()
+		res.TuneIterations = tr.Schedule.Iterations
+		res.Curve, res.BestStep, res.BestValAcc = tr.Curve, tr.BestStep, tr.BestAcc
+	case "equitune_zeroshot", "equizero":
+		cp, res.Decode = groupCp, e.Config.Decode
+		if r.Method == "equizero" {
+			mode, res.Decode = seq2seq.Equizero, "equizero"
+		}
+		acc, err := m.Accuracy(d.Val.In, d.Val.Out, cp, mode)
+		if err != nil {
+			return err
+		}
+		res.Curve = []seq2seq.EvalPoint{{Step: 0, ValAcc: acc}}
+		res.BestValAcc = acc
+	default:
+		return fmt.Errorf("%w: unknown method %q", ErrConfig, r.Method)
+	}
+	if cp.K() == 0 || r.Method == "pretrained" || r.Method == "finetune" {
+		mode = seq2seq.Shared
+	} else if r.Method == "equizero" {
+		mode = seq2seq.Equizero
+	}
+	res.TestAcc, err = m.Accuracy(d.Test.In, d.Test.Out, cp, mode)
+	if err != nil {
+		return err
+	}
+	res.WallSeconds = time.Since(start).Seconds()
+	res.Finished = time.Now().UTC().Format(time.RFC3339)
+	res.Module, res.Version, res.Revision, res.GoVersion = buildInfo()
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	path := e.Layout.Result(r)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	e.Log.Info("finished", "run", r.ID(), "best_val_acc", res.BestValAcc, "test_acc", res.TestAcc,
+		"seconds", fmt.Sprintf("%.1f", res.WallSeconds))
+	return seq2seq.WriteFileAtomic(path, append(b, '\n'))
+}
+
+// buildInfo returns the main module's path, version and VCS revision, and the
+// Go version.
+func buildInfo() (mod, version, rev, goVersion string) {
+	goVersion = runtime.Version()
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "", "(unknown)", "", goVersion
+	}
+	mod, version = bi.Main.Path, bi.Main.Version
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" && rev != "" {
+				rev += "+dirty"
+			}
+		}
+	}
+	return mod, version, rev, goVersion
+}
