@@ -3,6 +3,8 @@ package seq2seq
 import (
 	"errors"
 	"fmt"
+
+	"github.com/scan-equitune/equitune/verbgroups"
 )
 
 // ErrConfig is wrapped by every configuration error.
@@ -21,6 +23,12 @@ type Config struct {
 	OutVocab       int      // output vocabulary size, SOS and EOS included
 	MaxInput       int      // longest encoded command, EOS included
 	MaxOutput      int      // most tokens greedy decoding emits, EOS included
+
+	// Group, if set, makes the model G-equivariant with tied weights
+	// (NewEquivariant): Embed and Hidden are then |G|·K_e and |G|·K, K
+	// channels per group element. New and LoadRun rebuild the group from
+	// this spec, bound to SCAN's vocabularies.
+	Group *verbgroups.Spec `json:",omitempty"`
 }
 
 // Default returns the reference settings for the given cell and vocabulary

@@ -59,7 +59,9 @@ func newGraph(m *Model, rows int) (*graph, error) {
 		gr.params = append(gr.params, ns...)
 		return ns
 	}
-	encIn, decIn := nodes(m.enc.params()), nodes(m.dec.params())
+	// A tied model's graph reads its small tensors: each fused op gathers
+	// its big tensors first and scatters their gradients back (tied.go).
+	encIn, decIn := nodes(m.sources(m.enc.params())), nodes(m.sources(m.dec.params()))
 	memShape := tensor.Shape{rows, m.Config.MaxInput + 2, m.enc.width()}
 	memT := tensor.New(tensor.WithBacking(gr.mem), tensor.WithShape(memShape...))
 	dmemT := tensor.New(tensor.WithBacking(gr.dmem), tensor.WithShape(memShape...))
@@ -73,6 +75,7 @@ func newGraph(m *Model, rows int) (*graph, error) {
 			if err := m.setInputs(st.ins, st.copies); err != nil {
 				return nil, err
 			}
+			m.gather(m.enc.params())
 			m.enc.forward(rows, m.tokens, m.lens, gr.mem)
 			return memT, nil
 		},
@@ -81,8 +84,9 @@ func newGraph(m *Model, rows int) (*graph, error) {
 				clear(p.G)
 			}
 			m.enc.backward(gr.dmem)
+			m.scatter(m.enc.params(), true)
 		},
-		grads: paramGrads(m.enc.params())}
+		grads: paramGrads(m.sources(m.enc.params()))}
 	mem, err := encode.apply(encIn)
 	if err != nil {
 		return nil, err
@@ -95,6 +99,7 @@ func newGraph(m *Model, rows int) (*graph, error) {
 				steps = max(steps, len(y))
 			}
 			st.gen++
+			m.gather(m.dec.params())
 			return G.NewF64(m.dec.forward(gr.mem, decodeSpec{B: len(st.ins), K: st.copies.K(), perms: st.copies.Out,
 				lens: m.lens[:rows], targets: st.outs, teacher: st.teacher, maxSteps: steps, rng: st.rng})), nil
 		},
@@ -104,8 +109,9 @@ func newGraph(m *Model, rows int) (*graph, error) {
 				clear(p.G)
 			}
 			m.dec.backward(g.Data().(float64), gr.dmem)
+			m.scatter(m.dec.params(), true)
 		},
-		grads: append([]*tensor.Dense{dmemT}, paramGrads(m.dec.params())...)}
+		grads: append([]*tensor.Dense{dmemT}, paramGrads(m.sources(m.dec.params()))...)}
 	if gr.loss, err = decode.apply(append(G.Nodes{mem}, decIn...)); err != nil {
 		return nil, err
 	}

@@ -28,6 +28,7 @@ type Model struct {
 	enc    *encoder
 	dec    *decoder
 	params []*Param
+	ties   map[*Param]*tie // by big tensor; nil for a plain model (tied.go)
 
 	mem    []float64 // R×(Tmax+2)×D·H encoder memory
 	dmem   []float64
@@ -35,25 +36,49 @@ type Model struct {
 	lens   []int // R
 }
 
-// New returns a model initialised from r like PyTorch's defaults.
+// New returns a model initialised from r like PyTorch's defaults. If
+// cfg.Group is set, it returns the G-equivariant model of NewEquivariant
+// for the group cfg.Group builds (bound to SCAN's vocabularies).
 func New(cfg Config, r *rand.Rand) (*Model, error) {
-	if err := cfg.Validate(); err != nil {
+	if cfg.Group != nil {
+		g, err := cfg.Group.Group()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+		}
+		return NewEquivariant(cfg, g, r)
+	}
+	m, err := newPlain(cfg)
+	if err != nil {
 		return nil, err
 	}
-	m := &Model{Config: cfg, enc: newEncoder(cfg), dec: newDecoder(cfg)}
-	m.params = append(m.enc.params(), m.dec.params()...)
 	m.enc.init(r)
 	m.dec.init(r)
 	return m, nil
 }
 
-// Params returns the learnable tensors in a fixed order.
+// newPlain returns the uninitialised plain model of cfg.
+func newPlain(cfg Config) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Model{Config: cfg, enc: newEncoder(cfg), dec: newDecoder(cfg)}
+	m.params = m.kernelParams()
+	return m, nil
+}
+
+// Params returns the learnable tensors in a fixed order. For a tied model
+// (NewEquivariant) these are the small tensors the layers are gathered from.
 func (m *Model) Params() []*Param { return m.params }
 
 // ZeroGrad clears every gradient.
 func (m *Model) ZeroGrad() {
 	for _, p := range m.params {
 		clear(p.G)
+	}
+	if m.tied() {
+		for _, p := range m.kernelParams() {
+			clear(p.G)
+		}
 	}
 }
 
@@ -92,8 +117,12 @@ func (m *Model) setInputs(ins [][]int, cp Copies) error {
 	return nil
 }
 
-// encode runs the encoder over the rows set by setInputs.
+// encode runs the encoder over the rows set by setInputs, after refreshing
+// tied tensors (those of the decoder too, which runs next).
 func (m *Model) encode(rows int) {
+	if m.tied() {
+		m.gather(m.kernelParams())
+	}
 	m.mem = grow(m.mem, m.memSize(rows))
 	m.enc.forward(rows, m.tokens, m.lens, m.mem)
 }
@@ -124,6 +153,12 @@ func (m *Model) lossBackward(scale float64) {
 	R := m.dec.R
 	m.dmem = grow(m.dmem, m.memSize(R))
 	clear(m.dmem)
+	if m.tied() {
+		for _, p := range m.kernelParams() {
+			clear(p.G)
+		}
+	}
 	m.dec.backward(scale, m.dmem)
 	m.enc.backward(m.dmem)
+	m.scatter(m.kernelParams(), false)
 }
