@@ -147,7 +147,7 @@ func (c *Config) Validate() error {
 		return bad("name = %q: want a non-empty name without slashes or spaces", c.Name)
 	}
 	if _, err := scan.Canonical(c.Split); err != nil {
-		return bad("split: %v", err)
+		return fmt.Errorf("%w: split: %w", ErrConfig, err)
 	}
 	if len(c.Cells) == 0 || len(c.Seeds) == 0 || len(c.Methods) == 0 {
 		return bad("cells, seeds and methods must not be empty")
@@ -189,10 +189,10 @@ func (c *Config) Validate() error {
 	}
 	g, err := c.Group.Group()
 	if err != nil {
-		return bad("group: %v", err)
+		return fmt.Errorf("%w: group: %w", ErrConfig, err)
 	}
 	if err := g.CheckSCAN(); err != nil {
-		return bad("group %q is not a symmetry of SCAN: %v", c.Group.Name, err)
+		return fmt.Errorf("%w: group %q is not a symmetry of SCAN: %w", ErrConfig, c.Group.Name, err)
 	}
 	return nil
 }

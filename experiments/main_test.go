@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMainBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.toml")
+	if err := os.WriteFile(bad, []byte("name = \"x\"\nsplit = \"add_jump\"\nlearning_rate = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	for _, args := range [][]string{
+		{"-config", bad, "-out", out},
+		{"-config", "no_such.toml", "-out", out},
+		{"-out", out},
+		{"-config", "add_jump_quick.toml", "-out", out, "-run-index", "999"},
+	} {
+		var stderr bytes.Buffer
+		if code := run(args, io.Discard, &stderr); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+		if n := strings.Count(strings.TrimSpace(stderr.String()), "\n"); n != 0 {
+			t.Errorf("%v: want one message, got %q", args, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), "experiments: ") {
+			t.Errorf("%v: message %q", args, stderr.String())
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("bad input wrote %s", out)
+	}
+}
+
+// TestEndToEnd runs a tiny experiment twice: the second run must skip every
+// finished run.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains models")
+	}
+	out := t.TempDir()
+	cfg := filepath.Join("testdata", "tiny.toml")
+	var stdout bytes.Buffer
+	if code := run([]string{"-config", cfg, "-out", out}, &stdout, io.Discard); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	c, err := Load(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := Layout{Out: out, Experiment: c.Name}
+	mtimes := map[string]time.Time{}
+	for _, r := range Expand(c) {
+		if r.Method == Pretrain {
+			if _, err := os.Stat(l.Checkpoint(c, r)); err != nil {
+				t.Error(err)
+			}
+			continue
+		}
+		b, err := os.ReadFile(l.Result(r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res Result
+		if err := json.Unmarshal(b, &res); err != nil {
+			t.Fatal(err)
+		}
+		if res.Method != r.Method || res.Seed != r.Seed || res.GoVersion == "" || len(res.Curve) == 0 ||
+			res.Config == nil || res.TestAcc < 0 || res.TestAcc > 1 {
+			t.Errorf("%s: bad result %+v", r.ID(), res)
+		}
+		st, _ := os.Stat(l.Result(r))
+		mtimes[l.Result(r)] = st.ModTime()
+	}
+	csv, err := os.ReadFile(filepath.Join(l.Dir(), "summary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	if lines[0] != "split,cell,method,n_seeds,test_acc_mean,test_acc_std" || len(lines) != 1+len(c.Methods) {
+		t.Errorf("summary.csv:\n%s", csv)
+	}
+	for _, f := range []string{"summary.md", "../../plots/tiny_accuracy.png", "../../plots/tiny_curves.png"} {
+		if st, err := os.Stat(filepath.Join(l.Dir(), f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if code := run([]string{"-config", cfg, "-out", out}, io.Discard, io.Discard); code != 0 {
+		t.Fatalf("second run: exit %d", code)
+	}
+	for p, m := range mtimes {
+		if st, _ := os.Stat(p); !st.ModTime().Equal(m) {
+			t.Errorf("%s was rewritten", p)
+		}
+	}
+}

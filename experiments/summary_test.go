@@ -1,0 +1,56 @@
+package main
+
+import (
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+func TestMeanStd(t *testing.T) {
+	for _, tc := range []struct {
+		xs        []float64
+		mean, std float64
+	}{
+		{nil, 0, 0},
+		{[]float64{0.5}, 0.5, 0},
+		{[]float64{0.2, 0.4}, 0.3, math.Sqrt(0.02)},
+		{[]float64{1, 2, 3, 4}, 2.5, math.Sqrt(5.0 / 3)},
+	} {
+		m, s := MeanStd(tc.xs)
+		if math.Abs(m-tc.mean) > 1e-12 || math.Abs(s-tc.std) > 1e-12 {
+			t.Errorf("MeanStd(%v) = %g, %g; want %g, %g", tc.xs, m, s, tc.mean, tc.std)
+		}
+	}
+}
+
+func TestSummaryCSVGolden(t *testing.T) {
+	var rs []*Result
+	for _, x := range []struct {
+		cell, method string
+		acc          float64
+	}{
+		{"lstm", "pretrained", 0.01}, {"lstm", "pretrained", 0.03},
+		{"lstm", "equitune", 0.95}, {"lstm", "equitune", 0.99},
+		{"gru", "finetune", 0.125},
+	} {
+		rs = append(rs, &Result{Split: "addprim_jump", Cell: x.cell, Method: x.method, TestAcc: x.acc})
+	}
+	got := CSV(Summarize(rs))
+	golden := filepath.Join("testdata", "summary.csv.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("CSV =\n%s\nwant (%s)\n%s", got, golden, want)
+	}
+}
