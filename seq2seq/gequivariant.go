@@ -75,7 +75,9 @@ func NewEquivariant(cfg Config, g *verbgroups.Group, r *rand.Rand) (*Model, erro
 		if len(l.idx) != len(big.W) {
 			panic(fmt.Sprintf("seq2seq: tie of %s has %d indices for %d values", big.Name, len(l.idx), len(big.W)))
 		}
-		ts = append(ts, tied{&tie{big: big, small: newParam(big.Name+"~G", l.shape...), idx: l.idx}, init})
+		t := &tie{big: big, small: newParam(big.Name+"~G", l.shape...), idx: l.idx}
+		t.compile()
+		ts = append(ts, tied{t, init})
 	}
 	normal := func(p *Param) { p.normal(r) }
 	uniform := func(fanIn int) func(*Param) {

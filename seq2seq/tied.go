@@ -17,16 +17,35 @@ package seq2seq
 type tie struct {
 	big, small *Param
 	idx        []int32
+	runs       []tieRun // idx as runs of consecutive indices
+}
+
+// tieRun is big.W[big+i] = small.W[small+i] for i < n (small < 0: zeros).
+type tieRun struct{ big, small, n int32 }
+
+// compile splits idx into runs, so that gathers and scatters are copies
+// and vector additions (a group convolution's runs are K channels long).
+func (t *tie) compile() {
+	t.runs = t.runs[:0]
+	for i := 0; i < len(t.idx); {
+		j := i + 1
+		for j < len(t.idx) && ((t.idx[i] < 0 && t.idx[j] < 0) || (t.idx[i] >= 0 && t.idx[j] == t.idx[i]+int32(j-i))) {
+			j++
+		}
+		t.runs = append(t.runs, tieRun{big: int32(i), small: t.idx[i], n: int32(j - i)})
+		i = j
+	}
 }
 
 // forward gathers small into big.
 func (t *tie) forward() {
 	w, s := t.big.W, t.small.W
-	for i, j := range t.idx {
-		if j < 0 {
-			w[i] = 0
+	for _, r := range t.runs {
+		dst := w[r.big : r.big+r.n]
+		if r.small < 0 {
+			clear(dst)
 		} else {
-			w[i] = s[j]
+			copy(dst, s[r.small:r.small+r.n])
 		}
 	}
 }
@@ -34,9 +53,13 @@ func (t *tie) forward() {
 // backward adds big.G, scattered, to small.G.
 func (t *tie) backward() {
 	g, s := t.big.G, t.small.G
-	for i, j := range t.idx {
-		if j >= 0 {
-			s[j] += g[i]
+	for _, r := range t.runs {
+		if r.small < 0 {
+			continue
+		}
+		src, dst := g[r.big:r.big+r.n], s[r.small:r.small+r.n]
+		for i, v := range src {
+			dst[i] += v
 		}
 	}
 }
