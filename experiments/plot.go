@@ -16,7 +16,9 @@ func PlotAccuracy(c *Config, rows []Row, path string) error {
 	p := plot.New()
 	p.Title.Text = c.Name + ": test accuracy (mean ± std over seeds)"
 	p.Y.Label.Text = "test accuracy (exact match)"
-	p.Y.Min, p.Y.Max = 0, 1.05
+	p.Y.Min, p.Y.Max = 0, 1.3 // room for the legend above the bars
+	p.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25}, {Value: 0.5, Label: "0.5"},
+		{Value: 0.75}, {Value: 1, Label: "1"}})
 	cells, methods := order(rows, func(r Row) string { return r.Cell }), order(rows, func(r Row) string { return r.Method })
 	const groupWidth = 360.0 // points for all bars of one cell at the default size
 	w := vg.Points(groupWidth / float64(len(cells)*len(methods)+len(cells)))
