@@ -60,6 +60,10 @@ type decoder struct {
 	dlog, dax, dah, dupre, dcat []float64
 	dH, dC, dP, dQ, du          []float64
 	da                          []float64 // Tmax scratch
+
+	done     []bool // B: example finished
+	ids, old []int  // current example i is example ids[i]; old: ids before compaction
+	lens     []int  // R: attention spans of the current rows when compacting
 }
 
 // decodeSpec says what one decoder run does.
@@ -149,19 +153,39 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 		copy(d.cs[r*Hd:(r+1)*Hd], mem[m+(d.tmax+1)*Hd:m+(d.tmax+2)*Hd])
 		d.yin[r] = sosID
 	}
-	done := make([]bool, B)
+	d.done = d.done[:0]
+	for range B {
+		d.done = append(d.done, false)
+	}
+	done := d.done
 	if spec.mode == Equizero && spec.targets == nil {
 		d.startEquizero()
+	}
+	// Greedy decoding (no targets, no backward) drops the rows of finished
+	// examples: example ids[i] is then example i of the B current ones.
+	compact := spec.targets == nil && spec.mode != Equizero
+	d.ids = d.ids[:0]
+	for b := range B {
+		d.ids = append(d.ids, b)
+	}
+	if compact {
+		d.lens = append(d.lens[:0], spec.lens...)
+		d.run.lens = d.lens
 	}
 	var loss float64
 	t := 0
 	for ; t < S && active > 0; t++ {
+		if compact && active < B {
+			d.compact(t)
+			B, R = d.run.B, d.R
+		}
 		d.step(t)
 		next := d.yin[(t+1)*R : (t+2)*R]
 		for r := range next {
 			next[r] = eosID
 		}
-		for b := range B {
+		for i := range B {
+			b := d.ids[i]
 			if done[b] {
 				continue
 			}
@@ -172,7 +196,7 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 				}
 				continue
 			}
-			q := d.combined(t, b)
+			q := d.combined(t, i)
 			p := argmax(q)
 			d.pred[b] = append(d.pred[b], p)
 			in := p
@@ -195,15 +219,20 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 			}
 			for k := range K {
 				if spec.mode == Independent && spec.targets == nil {
-					r := k*B + b
+					r := k*B + i
 					next[r] = argmax(d.logp[(t*R+r)*V : (t*R+r+1)*V])
 				} else {
-					next[k*B+b] = d.perm(k, in)
+					next[k*B+i] = d.perm(k, in)
 				}
 			}
 		}
 	}
 	d.S = t
+	if compact {
+		d.run.B, d.R = spec.B, spec.B*K
+		d.run.lens = spec.lens
+	}
+	B = spec.B
 	if spec.mode == Equizero && spec.targets == nil {
 		d.finishEquizero()
 	}
@@ -211,6 +240,43 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 		loss += d.seqs[b]
 	}
 	return loss / float64(B)
+}
+
+// compact keeps, before step t, only the rows of the active unfinished
+// examples, in order: their input at t, state and memory move to the layout
+// of the smaller batch. Rows are computed independently, so this changes
+// none of their results.
+func (d *decoder) compact(t int) {
+	B, K, R, Hd, T := d.run.B, d.run.K, d.R, d.Hd, d.tmax
+	d.old = append(d.old[:0], d.ids[:B]...)
+	nB := 0
+	for i := range B {
+		if !d.done[d.ids[i]] {
+			d.ids[nB] = d.ids[i]
+			nB++
+		}
+	}
+	nR := nB * K
+	M := (T + 2) * Hd
+	yin := d.yin[t*R : (t+1)*R]
+	hs, cs := d.hs[t*R*Hd:(t+1)*R*Hd], d.cs[t*R*Hd:(t+1)*R*Hd]
+	dst := 0
+	for k := range K {
+		for i := range B {
+			src := k*B + i
+			if d.done[d.old[i]] {
+				continue
+			}
+			d.yin[t*nR+dst] = yin[src]
+			copy(d.hs[(t*nR+dst)*Hd:(t*nR+dst+1)*Hd], hs[src*Hd:(src+1)*Hd])
+			copy(d.cs[(t*nR+dst)*Hd:(t*nR+dst+1)*Hd], cs[src*Hd:(src+1)*Hd])
+			copy(d.mem[dst*M:(dst+1)*M], d.mem[src*M:(src+1)*M])
+			d.lens[dst] = d.lens[src]
+			dst++
+		}
+	}
+	d.run.B, d.R = nB, nR
+	d.run.lens = d.lens[:nR]
 }
 
 // perm returns g_k·v.
