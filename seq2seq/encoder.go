@@ -21,6 +21,7 @@ type encoder struct {
 	tokens      []int // R×Tmax, padded
 	lens        []int
 	x, dx       []float64 // T×R×E
+	dh          []float64 // 2×R×H scratch for the final states' gradients
 }
 
 func newEncoder(cfg Config) *encoder {
@@ -102,7 +103,8 @@ func (e *encoder) backward(dmem []float64) {
 	clear(e.dx)
 	for d, l := range e.dirs {
 		H := l.cell.hid
-		dh := make([]float64, 2*rows*H)
+		e.dh = grow(e.dh, 2*rows*H)
+		dh := e.dh
 		for r := range rows {
 			o := (r*(e.tmax+2)+e.tmax)*Hd + d*H
 			copy(dh[r*H:(r+1)*H], dmem[o:o+H])
