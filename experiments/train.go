@@ -127,8 +127,9 @@ func (e *Env) Pretrained(r Run, d Data) (*seq2seq.Run, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	id := "pretrain-" + filepath.Base(path)
-	step, done := e.Progress(id, run.Schedule.Iterations)
+	pr := r
+	pr.Method = Pretrain
+	step, done := e.Progress(pr.ID(), run.Schedule.Iterations)
 	defer done()
 	for !run.Done() {
 		p, err := run.Advance(d.Train, d.Val, step)
