@@ -76,6 +76,7 @@ func PlotCurves(c *Config, rows []Row, path string) error {
 	p := plot.New()
 	p.Title.Text = c.Name + ": validation accuracy (mean over seeds)"
 	p.X.Label.Text = "iteration (pretraining, then tuning)"
+	p.X.Min = 0
 	p.Y.Label.Text = "validation accuracy"
 	p.Y.Min, p.Y.Max = 0, 1.05
 	p.Add(plotter.NewGrid())
