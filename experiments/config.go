@@ -33,7 +33,10 @@ var builtin embed.FS
 //	equitune           M_G trained under G (tune schedule), decoded in Config.Decode mode
 //	equitune_zeroshot  M_G of the pretrained M, no training, decoded in Config.Decode mode
 //	equizero           the pretrained M decoded in seq2seq.Equizero mode under G
-var Methods = []string{"pretrained", "finetune", "equitune", "equitune_zeroshot", "equizero"}
+//	gequivariant       the G'-equivariant model of Gordon et al. (seq2seq.NewEquivariant) for
+//	                   G' = Config.GEquivariantGroup, trained from scratch with the pretrain
+//	                   schedule (no pretrained M), checkpointed at every evaluation
+var Methods = []string{"pretrained", "finetune", "equitune", "equitune_zeroshot", "equizero", "gequivariant"}
 
 // Config is one experiment. Its zero fields mean the reference settings of
 // the equi-tuning paper (see Default); a TOML file overrides any of them.
@@ -49,6 +52,12 @@ type Config struct {
 	// It must be a symmetry of SCAN. Default: "verb" for add_jump,
 	// "direction" for the other splits.
 	Group verbgroups.Spec `toml:"-"`
+
+	// GEquivariantGroup is the group of the gequivariant method, given like
+	// Group (key gequivariant_group). It must be a symmetry of SCAN whose
+	// order divides the model's hidden and embed widths. Default: "verb4"
+	// for add_jump, "direction" for the other splits.
+	GEquivariantGroup verbgroups.Spec `toml:"-"`
 
 	// Cells are the recurrent cells to train: rnn, gru, lstm.
 	Cells []string `toml:"cells"`
@@ -121,15 +130,16 @@ func TuneLR(split string) float64 {
 // evaluated every 500.
 func Default() Config {
 	return Config{
-		Name:        "experiment",
-		Split:       "add_jump",
-		Group:       verbgroups.Spec{Name: "verb"},
-		Cells:       []string{"rnn", "gru", "lstm"},
-		Seeds:       []uint64{0, 1, 2},
-		Methods:     slices.Clone(Methods),
-		Decode:      "shared",
-		ValFraction: scan.DefaultValFrac,
-		Model:       ModelConfig{Hidden: 64, Embed: 64, Attention: true, Bidirectional: true, Dropout: 0.1},
+		Name:              "experiment",
+		Split:             "add_jump",
+		Group:             verbgroups.Spec{Name: "verb"},
+		GEquivariantGroup: verbgroups.Spec{Name: "verb4"},
+		Cells:             []string{"rnn", "gru", "lstm"},
+		Seeds:             []uint64{0, 1, 2},
+		Methods:           slices.Clone(Methods),
+		Decode:            "shared",
+		ValFraction:       scan.DefaultValFrac,
+		Model:             ModelConfig{Hidden: 64, Embed: 64, Attention: true, Bidirectional: true, Dropout: 0.1},
 		Pretrain: ScheduleConfig{Iterations: 200000, Batch: 1, LR: 1e-4, TeacherForcing: 0.5, Clip: 5,
 			EvalEvery: 1000},
 		Tune: ScheduleConfig{Iterations: 10000, Batch: 1, LR: TuneLR("add_jump"), WeightDecay: 1e-4,
@@ -194,7 +204,31 @@ func (c *Config) Validate() error {
 	if err := g.CheckSCAN(); err != nil {
 		return fmt.Errorf("%w: group %q is not a symmetry of SCAN: %w", ErrConfig, c.Group.Name, err)
 	}
+	gg, err := c.GEquivariantGroup.Group()
+	if err != nil {
+		return fmt.Errorf("%w: gequivariant_group: %w", ErrConfig, err)
+	}
+	if err := gg.CheckSCAN(); err != nil {
+		return fmt.Errorf("%w: gequivariant_group %q is not a symmetry of SCAN: %w", ErrConfig,
+			c.GEquivariantGroup.Name, err)
+	}
+	if n := gg.Order(); slices.Contains(c.Methods, "gequivariant") && (c.Model.Hidden%n != 0 || c.Model.Embed%n != 0) {
+		return bad("gequivariant_group %q of order %d must divide [model] hidden = %d and embed = %d",
+			c.GEquivariantGroup.Name, n, c.Model.Hidden, c.Model.Embed)
+	}
 	return nil
+}
+
+// parseGroup decodes a group key: a built-in name or a table.
+func parseGroup(md toml.MetaData, prim toml.Primitive, key string) (verbgroups.Spec, error) {
+	if md.Type(key) == "String" {
+		var name string
+		err := md.PrimitiveDecode(prim, &name)
+		return verbgroups.Spec{Name: name}, err
+	}
+	var s verbgroups.Spec
+	err := md.PrimitiveDecode(prim, &s)
+	return s, err
 }
 
 func hasDup(list any) bool {
@@ -279,7 +313,8 @@ func Parse(data []byte, source string) (*Config, error) {
 	c.Tune.LR = 0
 	var raw struct {
 		Config
-		Group toml.Primitive `toml:"group"`
+		Group             toml.Primitive `toml:"group"`
+		GEquivariantGroup toml.Primitive `toml:"gequivariant_group"`
 	}
 	raw.Config = c
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&raw)
@@ -287,30 +322,33 @@ func Parse(data []byte, source string) (*Config, error) {
 		return nil, fmt.Errorf("%w: %s: %v", ErrConfig, source, err)
 	}
 	c = raw.Config
-	if md.IsDefined("group") {
-		switch md.Type("group") {
-		case "String":
-			var name string
-			if err := md.PrimitiveDecode(raw.Group, &name); err != nil {
-				return nil, fmt.Errorf("%w: %s: group: %v", ErrConfig, source, err)
+	addJump := false
+	if can, err := scan.Canonical(c.Split); err == nil && can == scan.AddPrimJump {
+		addJump = true
+	}
+	for _, g := range []struct {
+		key  string
+		prim toml.Primitive
+		dst  *verbgroups.Spec
+	}{{"group", raw.Group, &c.Group}, {"gequivariant_group", raw.GEquivariantGroup, &c.GEquivariantGroup}} {
+		if !md.IsDefined(g.key) {
+			if !addJump {
+				*g.dst = verbgroups.Spec{Name: "direction"}
 			}
-			c.Group = verbgroups.Spec{Name: name}
-		default:
-			var s verbgroups.Spec
-			if err := md.PrimitiveDecode(raw.Group, &s); err != nil {
-				return nil, fmt.Errorf("%w: %s: group: %v", ErrConfig, source, err)
-			}
-			c.Group = s
+			continue
 		}
-	} else if can, err := scan.Canonical(c.Split); err == nil && can != scan.AddPrimJump {
-		c.Group = verbgroups.Spec{Name: "direction"}
+		s, err := parseGroup(md, g.prim, g.key)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %s: %v", ErrConfig, source, g.key, err)
+		}
+		*g.dst = s
 	}
 	if un := md.Undecoded(); len(un) > 0 {
 		var msgs []string
 		for _, k := range un {
 			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q", source, keyLine(data, k), k.String()))
 		}
-		return nil, fmt.Errorf("%w: %s (valid: name, split, group, cells, seeds, methods, decode, val_fraction, "+
+		return nil, fmt.Errorf("%w: %s (valid: name, split, group, gequivariant_group, cells, seeds, methods, decode, val_fraction, "+
 			"[model] hidden/embed/attention/bidirectional/dropout, [pretrain]/[tune] iterations/batch/lr/"+
 			"weight_decay/teacher_forcing/clip/eval_every)", ErrConfig, strings.Join(msgs, "; "))
 	}

@@ -28,15 +28,46 @@ func TestParseDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := Default()
-	if c.Pretrain != d.Pretrain || c.Tune.LR != 2e-5 || c.Group.Name != "verb" || c.ValFraction != 0.2 {
+	if c.Pretrain != d.Pretrain || c.Tune.LR != 2e-5 || c.Group.Name != "verb" || c.ValFraction != 0.2 ||
+		c.GEquivariantGroup.Name != "verb4" {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	c, err = Parse([]byte("name = \"x\"\nsplit = \"around_right\"\n"), "x.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Tune.LR != 5e-5 || c.Group.Name != "direction" {
-		t.Errorf("around_right defaults: lr %g group %q", c.Tune.LR, c.Group.Name)
+	if c.Tune.LR != 5e-5 || c.Group.Name != "direction" || c.GEquivariantGroup.Name != "direction" {
+		t.Errorf("around_right defaults: lr %g group %q gequivariant_group %q", c.Tune.LR, c.Group.Name,
+			c.GEquivariantGroup.Name)
+	}
+}
+
+func TestParseGEquivariantGroup(t *testing.T) {
+	c, err := Parse([]byte("name = \"x\"\ngroup = \"verb\"\ngequivariant_group = \"verb×direction\"\n"), "x.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Group.Name != "verb" || c.GEquivariantGroup.Name != "verb×direction" {
+		t.Errorf("group %q, gequivariant_group %q", c.Group.Name, c.GEquivariantGroup.Name)
+	}
+	src := `name = "x"
+split = "around_right"
+methods = ["gequivariant"]
+[gequivariant_group]
+name = "dir"
+[[gequivariant_group.cycle]]
+words = ["left", "right"]
+actions = ["I_TURN_LEFT", "I_TURN_RIGHT"]
+`
+	c, err = Parse([]byte(src), "x.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Group.Name != "direction" || c.GEquivariantGroup.Name != "dir" || len(c.GEquivariantGroup.Cycles) != 1 {
+		t.Fatalf("group %+v, gequivariant_group %+v", c.Group, c.GEquivariantGroup)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -83,6 +114,19 @@ name = "bad"
 words = ["jump", "walk"]
 actions = ["I_JUMP", "I_RUN"]
 `, []string{"not a symmetry"}, verbgroups.ErrNotSymmetry},
+		{"unknown gequivariant group", "name = \"x\"\ngequivariant_group = \"verbz\"\n",
+			[]string{"gequivariant_group", "verbz"}, verbgroups.ErrInvalid},
+		{"gequivariant group not a symmetry", `name = "x"
+[gequivariant_group]
+name = "bad"
+[[gequivariant_group.cycle]]
+words = ["jump", "walk"]
+actions = ["I_JUMP", "I_RUN"]
+`, []string{"gequivariant_group", "not a symmetry"}, verbgroups.ErrNotSymmetry},
+		{"unknown gequivariant group key", "name = \"x\"\n[gequivariant_group]\nname = \"verb\"\nsize = 2\n",
+			[]string{`"gequivariant_group.size"`}, ErrConfig},
+		{"gequivariant order does not divide hidden", "name = \"x\"\nmethods = [\"gequivariant\"]\n[model]\nhidden = 6\n",
+			[]string{"gequivariant_group", "hidden = 6"}, ErrConfig},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Parse([]byte(tc.src), "x.toml")

@@ -65,6 +65,11 @@ func TestEndToEnd(t *testing.T) {
 			}
 			continue
 		}
+		if r.Method == GEquivariant {
+			if _, err := os.Stat(l.GEquivariantCheckpoint(c, r)); err != nil {
+				t.Error(err)
+			}
+		}
 		b, err := os.ReadFile(l.Result(r))
 		if err != nil {
 			t.Fatal(err)
@@ -76,6 +81,10 @@ func TestEndToEnd(t *testing.T) {
 		if res.Method != r.Method || res.Seed != r.Seed || res.GoVersion == "" || len(res.Curve) == 0 ||
 			res.Config == nil || res.TestAcc < 0 || res.TestAcc > 1 {
 			t.Errorf("%s: bad result %+v", r.ID(), res)
+		}
+		if r.Method == GEquivariant && (res.Group != "verb4" || res.GroupOrder != 4 || res.TuneIterations != 0 ||
+			res.PretrainIterations != c.Pretrain.Iterations || res.Model.Group == nil) {
+			t.Errorf("%s: bad gequivariant result %+v", r.ID(), res)
 		}
 		st, _ := os.Stat(l.Result(r))
 		mtimes[l.Result(r)] = st.ModTime()

@@ -71,7 +71,8 @@ func (e *errBars) Plot(c draw.Canvas, plt *plot.Plot) {
 
 // PlotCurves draws the validation accuracy against training iterations, one
 // line per cell × method (mean over seeds). Tuning curves continue after the
-// pretraining iterations; zero-shot methods are a single point there.
+// pretraining iterations; zero-shot methods are a single point there;
+// gequivariant, trained from scratch, starts at 0 like pretrained.
 func PlotCurves(c *Config, rows []Row, path string) error {
 	p := plot.New()
 	p.Title.Text = c.Name + ": validation accuracy (mean over seeds)"
@@ -84,7 +85,7 @@ func PlotCurves(c *Config, rows []Row, path string) error {
 		xys := make(plotter.XYs, len(r.Curve))
 		for k, q := range r.Curve {
 			xys[k].X, xys[k].Y = float64(q.Step), q.ValAcc
-			if r.Method != "pretrained" {
+			if r.Method != "pretrained" && r.Method != GEquivariant {
 				xys[k].X += float64(c.Pretrain.Iterations)
 			}
 		}

@@ -6,12 +6,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/scan-equitune/equitune/scan"
 )
 
 // Pretrain is the Method of a pretraining run.
 const Pretrain = "pretrain"
+
+// GEquivariant is the method that trains the G-equivariant model from
+// scratch.
+const GEquivariant = "gequivariant"
+
+// NeedsPretrain reports whether method m uses the pretrained model.
+func NeedsPretrain(m string) bool { return m != GEquivariant }
 
 // Run is one unit of an experiment, addressed by its Index in Expand.
 type Run struct {
@@ -33,13 +41,16 @@ func (r Run) ID() string {
 
 // Expand returns the runs of an experiment, a pure function of c: first a
 // pretraining run per (cell, seed), then a run per (cell, seed, method), in
-// the order of the configuration's lists.
+// the order of the configuration's lists. There are no pretraining runs if
+// no method needs the pretrained model (only gequivariant).
 func Expand(c *Config) []Run {
 	split, _ := scan.Canonical(c.Split)
 	var runs []Run
 	for _, cell := range c.Cells {
 		for _, seed := range c.Seeds {
-			runs = append(runs, Run{Method: Pretrain, Split: split, Cell: cell, Seed: seed})
+			if slices.ContainsFunc(c.Methods, NeedsPretrain) {
+				runs = append(runs, Run{Method: Pretrain, Split: split, Cell: cell, Seed: seed})
+			}
 		}
 	}
 	for _, cell := range c.Cells {
@@ -75,6 +86,17 @@ func (l Layout) Result(r Run) string {
 func (l Layout) Checkpoint(c *Config, r Run) string {
 	return filepath.Join(l.Out, "results", ".cache", "pretrain",
 		fmt.Sprintf("%s-%s-%d-%s.ckpt", r.Split, r.Cell, r.Seed, pretrainHash(c)))
+}
+
+// GEquivariantCheckpoint is the path of the cached gequivariant training of
+// (split, cell, seed) under c's model, pretraining schedule, validation
+// fraction and gequivariant group; every experiment with the same settings
+// shares it.
+func (l Layout) GEquivariantCheckpoint(c *Config, r Run) string {
+	b, _ := json.Marshal(c.GEquivariantGroup)
+	s := sha256.Sum256(append([]byte(pretrainHash(c)), b...))
+	return filepath.Join(l.Out, "results", ".cache", "gequivariant",
+		fmt.Sprintf("%s-%s-%d-%s.ckpt", r.Split, r.Cell, r.Seed, hex.EncodeToString(s[:6])))
 }
 
 // pretrainHash identifies what determines a pretraining besides split, cell

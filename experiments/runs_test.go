@@ -30,6 +30,24 @@ func TestExpand(t *testing.T) {
 	if again := Expand(&c); !reflect.DeepEqual(again, runs) {
 		t.Error("Expand is not a pure function of the config")
 	}
+
+	c.Cells, c.Seeds, c.Methods = []string{"lstm"}, []uint64{0}, []string{"pretrained", "gequivariant"}
+	got = nil
+	for _, r := range Expand(&c) {
+		got = append(got, r.ID())
+	}
+	want = []string{"pretrain-addprim_jump-lstm-s0", "addprim_jump-lstm-s0-pretrained", "addprim_jump-lstm-s0-gequivariant"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Expand =\n%v\nwant\n%v", got, want)
+	}
+	c.Methods = []string{"gequivariant"}
+	got = nil
+	for _, r := range Expand(&c) {
+		got = append(got, r.ID())
+	}
+	if want := []string{"addprim_jump-lstm-s0-gequivariant"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Expand without pretraining methods = %v, want %v", got, want)
+	}
 }
 
 func TestCheckpointKey(t *testing.T) {
@@ -40,8 +58,19 @@ func TestCheckpointKey(t *testing.T) {
 	if l.Checkpoint(&a, r) != l.Checkpoint(&b, r) {
 		t.Error("tuning settings change the pretraining checkpoint")
 	}
+	if l.GEquivariantCheckpoint(&a, r) != l.GEquivariantCheckpoint(&b, r) {
+		t.Error("tuning settings change the gequivariant checkpoint")
+	}
+	if l.GEquivariantCheckpoint(&a, r) == l.Checkpoint(&a, r) {
+		t.Error("gequivariant and pretraining share a checkpoint")
+	}
+	c := a
+	c.GEquivariantGroup.Name = "verb×direction"
+	if l.GEquivariantCheckpoint(&a, r) == l.GEquivariantCheckpoint(&c, r) || l.Checkpoint(&a, r) != l.Checkpoint(&c, r) {
+		t.Error("the gequivariant group must key the gequivariant checkpoint only")
+	}
 	b.Pretrain.LR = 1
-	if l.Checkpoint(&a, r) == l.Checkpoint(&b, r) {
-		t.Error("pretraining settings do not change the checkpoint")
+	if l.Checkpoint(&a, r) == l.Checkpoint(&b, r) || l.GEquivariantCheckpoint(&a, r) == l.GEquivariantCheckpoint(&b, r) {
+		t.Error("pretraining settings do not change the checkpoints")
 	}
 }

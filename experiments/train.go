@@ -100,13 +100,40 @@ type Env struct {
 // cache when it is there; otherwise it trains it, checkpointing at every
 // evaluation, and resumes a partial checkpoint.
 func (e *Env) Pretrained(r Run, d Data) (*seq2seq.Run, error) {
-	path := e.Layout.Checkpoint(e.Config, r)
+	pr := r
+	pr.Method = Pretrain
+	return e.train(pr.ID(), e.Layout.Checkpoint(e.Config, r), r, d, func(mc seq2seq.Config) (*seq2seq.Model, error) {
+		return seq2seq.New(mc, rand.New(rand.NewPCG(r.Seed, streamInit)))
+	})
+}
+
+// GEquivariant returns the finished training from scratch of the
+// G-equivariant model of (split, cell, seed) under Config.GEquivariantGroup
+// with the pretraining schedule, like Pretrained: from its cached
+// checkpoint, or trained with a checkpoint at every evaluation, resuming a
+// partial one. It draws its initialisation and batches from the same
+// streams as the pretraining.
+func (e *Env) GEquivariant(r Run, d Data) (*seq2seq.Run, error) {
+	g, err := e.Config.GEquivariantGroup.Group()
+	if err != nil {
+		return nil, err
+	}
+	return e.train(r.ID(), e.Layout.GEquivariantCheckpoint(e.Config, r), r, d, func(mc seq2seq.Config) (*seq2seq.Model, error) {
+		return seq2seq.NewEquivariant(mc, g, rand.New(rand.NewPCG(r.Seed, streamInit)))
+	})
+}
+
+// train returns the finished run checkpointed at path, or trains it with the
+// pretraining schedule from a model of r's cell made by newModel (or from a
+// partial checkpoint), saving the checkpoint at every evaluation; id names it
+// in logs.
+func (e *Env) train(id, path string, r Run, d Data, newModel func(seq2seq.Config) (*seq2seq.Model, error)) (*seq2seq.Run, error) {
 	run, err := seq2seq.LoadRun(path)
 	switch {
 	case err == nil && run.Done():
 		return run, nil
 	case err == nil:
-		e.Log.Info("resuming pretraining", "run", r.ID(), "step", run.Step, "checkpoint", path)
+		e.Log.Info("resuming training", "run", id, "step", run.Step, "checkpoint", path)
 	default:
 		if !errors.Is(err, os.ErrNotExist) {
 			e.Log.Warn("ignoring unreadable checkpoint", "path", path, "err", err)
@@ -115,7 +142,7 @@ func (e *Env) Pretrained(r Run, d Data) (*seq2seq.Run, error) {
 		if err != nil {
 			return nil, err
 		}
-		m, err := seq2seq.New(mc, rand.New(rand.NewPCG(r.Seed, streamInit)))
+		m, err := newModel(mc)
 		if err != nil {
 			return nil, err
 		}
@@ -127,21 +154,19 @@ func (e *Env) Pretrained(r Run, d Data) (*seq2seq.Run, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	pr := r
-	pr.Method = Pretrain
-	step, done := e.Progress(pr.ID(), run.Schedule.Iterations)
+	step, done := e.Progress(id, run.Schedule.Iterations)
 	defer done()
 	for !run.Done() {
 		p, err := run.Advance(d.Train, d.Val, step)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", r.ID(), err)
+			return nil, fmt.Errorf("%s: %w", id, err)
 		}
 		if err := run.Save(path); err != nil {
 			return nil, err
 		}
-		e.Log.Debug("pretraining", "run", r.ID(), "step", p.Step, "val_acc", p.ValAcc, "loss", p.SeqLoss)
+		e.Log.Debug("training", "run", id, "step", p.Step, "val_acc", p.ValAcc, "loss", p.SeqLoss)
 	}
-	e.Log.Info("pretrained", "run", r.ID(), "best_step", run.BestStep, "best_val_acc", run.BestAcc)
+	e.Log.Info("trained", "run", id, "best_step", run.BestStep, "best_val_acc", run.BestAcc)
 	return run, nil
 }
 
@@ -159,7 +184,12 @@ func (e *Env) Do(r Run) error {
 	if err != nil {
 		return err
 	}
-	pre, err := e.Pretrained(r, d)
+	var pre *seq2seq.Run
+	if r.Method == GEquivariant {
+		pre, err = e.GEquivariant(r, d)
+	} else {
+		pre, err = e.Pretrained(r, d)
+	}
 	if err != nil || r.Method == Pretrain {
 		return err
 	}
@@ -176,9 +206,16 @@ func (e *Env) Do(r Run) error {
 		Method: r.Method, Seed: r.Seed, Group: g.Name(), GroupOrder: g.Order(), Config: e.Config,
 		Model: m.Config, PretrainIterations: pre.Schedule.Iterations, Decode: "shared",
 	}
+	if r.Method == GEquivariant {
+		gg, err := e.Config.GEquivariantGroup.Group()
+		if err != nil {
+			return err
+		}
+		res.Group, res.GroupOrder = gg.Name(), gg.Order()
+	}
 	cp := seq2seq.Copies{}
 	switch r.Method {
-	case "pretrained":
+	case "pretrained", GEquivariant:
 		res.Curve, res.BestStep, res.BestValAcc = pre.Curve, pre.BestStep, pre.BestAcc
 	case "finetune", "equitune":
 		if r.Method == "equitune" {
