@@ -85,6 +85,10 @@ type Config struct {
 
 	// Tune is the schedule of finetune and equitune.
 	Tune ScheduleConfig `toml:"tune"`
+
+	// Slurm holds the #SBATCH options of the plan written by -slurm (see
+	// SlurmConfig); it does not change any result.
+	Slurm SlurmConfig `toml:"slurm" json:"slurm,omitzero"`
 }
 
 // ModelConfig holds the encoder–decoder options (seq2seq.Config).
@@ -196,6 +200,9 @@ func (c *Config) Validate() error {
 		if s.s.Iterations < 1 {
 			return bad("[%s]: iterations = %d: want ≥ 1", s.name, s.s.Iterations)
 		}
+	}
+	if err := c.Slurm.Validate(); err != nil {
+		return err
 	}
 	g, err := c.Group.Group()
 	if err != nil {
@@ -350,7 +357,7 @@ func Parse(data []byte, source string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("%w: %s (valid: name, split, group, gequivariant_group, cells, seeds, methods, decode, val_fraction, "+
 			"[model] hidden/embed/attention/bidirectional/dropout, [pretrain]/[tune] iterations/batch/lr/"+
-			"weight_decay/teacher_forcing/clip/eval_every)", ErrConfig, strings.Join(msgs, "; "))
+			"weight_decay/teacher_forcing/clip/eval_every, "+slurmKeys+")", ErrConfig, strings.Join(msgs, "; "))
 	}
 	if !md.IsDefined("tune", "lr") {
 		c.Tune.LR = TuneLR(c.Split)

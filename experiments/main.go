@@ -7,6 +7,13 @@
 // Usage:
 //
 //	go run ./experiments -config add_jump.toml [-out DIR] [-jobs N] [-list] [-run-index I] [-force]
+//	go run ./experiments -config add_jump.toml [-out DIR] -aggregate
+//	go run ./experiments -config add_jump.toml [-out DIR] -slurm PLANDIR
+//
+// With -run-index I (or SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) only run
+// I is run and no summary is written; -aggregate writes the summary and plots
+// from the result.json files there are. -slurm writes a plan of Slurm job
+// arrays (see WriteSlurmPlan) and exits.
 //
 // A bare config name that is not a file names a built-in config:
 // add_jump.toml, around_right.toml, add_jump_quick.toml, around_right_quick.toml.
@@ -45,8 +52,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	jobs := fs.Int("jobs", runtime.NumCPU(), "runs to execute in parallel (pretrainings first, then methods)")
 	force := fs.Bool("force", false, "rerun method runs whose result.json exists (overwriting it)")
 	verbose := fs.Bool("v", false, "log every validation evaluation")
+	aggregate := fs.Bool("aggregate", false, "only write the summary tables and plots from the existing result.json files")
+	slurmDir := fs.String("slurm", "", "write a Slurm plan into this `directory` (pretraining and method job arrays, then the summary; run its submit.sh) and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: experiments -config FILE [-out DIR] [-jobs N] [-list] [-run-index I] [-force] [-v]\n\n"+
+		fmt.Fprintf(stderr, "usage: experiments -config FILE [-out DIR] [-jobs N] [-list] [-run-index I] [-force] [-v]\n"+
+			"       experiments -config FILE [-out DIR] -aggregate\n"+
+			"       experiments -config FILE [-out DIR] -slurm PLANDIR\n\n"+
 			"Runs an equi-tuning experiment on SCAN: pretrains each (cell, seed) or reuses its cached\n"+
 			"checkpoint, runs each method (%s),\n"+
 			"evaluates the best-validation model on the test split, and writes\n"+
@@ -100,6 +111,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if *slurmDir != "" {
+		return writePlan(*slurmDir, *out, *config, cfg, stdout, stderr)
+	}
+	if *aggregate {
+		return aggregateOnly(cfg, *out, stdout, stderr)
+	}
 	if indexSet && (*index < 0 || *index >= len(runs)) {
 		return fail("run index %d out of range [0, %d); see -list", *index, len(runs))
 	}
@@ -131,6 +148,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		log.Error("run failed", "err", err)
 		return 1
+	}
+	if indexSet { // the summary is -aggregate's: concurrent tasks would write it at once
+		log.Info("done", "run", runs[*index].ID(), "seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
+		return 0
 	}
 	rows, err := WriteSummary(cfg, env.Layout)
 	if err != nil {

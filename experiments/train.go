@@ -128,6 +128,11 @@ func (e *Env) GEquivariant(r Run, d Data) (*seq2seq.Run, error) {
 // partial checkpoint), saving the checkpoint at every evaluation; id names it
 // in logs.
 func (e *Env) train(id, path string, r Run, d Data, newModel func(seq2seq.Config) (*seq2seq.Model, error)) (*seq2seq.Run, error) {
+	unlock, err := lockFile(path + ".lock") // concurrent tasks train it once
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	run, err := seq2seq.LoadRun(path)
 	switch {
 	case err == nil && run.Done():

@@ -1,0 +1,377 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// SlurmConfig is the optional [slurm] table of an experiment: the #SBATCH
+// options of the plan that -slurm DIR writes. Its zero fields mean the
+// defaults given in the comments.
+type SlurmConfig struct {
+	Partition    string   `toml:"partition" json:"partition,omitempty"`         // --partition (none: the cluster's default)
+	Account      string   `toml:"account" json:"account,omitempty"`             // --account (none)
+	Time         string   `toml:"time" json:"time,omitempty"`                   // --time of a method task ("24:00:00")
+	PretrainTime string   `toml:"pretrain_time" json:"pretrain_time,omitempty"` // --time of a pretraining task (Time)
+	CPUsPerTask  int      `toml:"cpus_per_task" json:"cpus_per_task,omitempty"` // --cpus-per-task (1)
+	Mem          string   `toml:"mem" json:"mem,omitempty"`                     // --mem per task ("2G")
+	Concurrency  int      `toml:"concurrency" json:"concurrency,omitempty"`     // %K: array tasks running at once (0: no limit)
+	Logs         string   `toml:"logs" json:"logs,omitempty"`                   // directory of the task logs, relative to the plan ("logs")
+	Extra        []string `toml:"extra" json:"extra,omitempty"`                 // further #SBATCH options, e.g. ["--qos=long"]
+}
+
+// slurmKeys lists the keys of [slurm] for error messages.
+const slurmKeys = "[slurm] partition/account/time/pretrain_time/cpus_per_task/mem/concurrency/logs/extra"
+
+var (
+	slurmTimeRE = regexp.MustCompile(`^(\d+-)?\d+(:\d+){0,2}$|^(UNLIMITED|INFINITE|unlimited|infinite)$`)
+	slurmMemRE  = regexp.MustCompile(`^\d+[KMGT]?$`)
+	slurmNameRE = regexp.MustCompile(`^[A-Za-z0-9_.,+-]+$`)
+)
+
+// Validate reports the first invalid field of the [slurm] table.
+func (s SlurmConfig) Validate() error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: [slurm]: %s", ErrConfig, fmt.Sprintf(format, a...))
+	}
+	for _, f := range []struct{ key, v string }{{"partition", s.Partition}, {"account", s.Account}} {
+		if f.v != "" && !slurmNameRE.MatchString(f.v) {
+			return bad("%s = %q: want letters, digits and _.,+-", f.key, f.v)
+		}
+	}
+	for _, f := range []struct{ key, v string }{{"time", s.Time}, {"pretrain_time", s.PretrainTime}} {
+		if f.v != "" && !slurmTimeRE.MatchString(f.v) {
+			return bad("%s = %q: want a Slurm time limit such as \"30\", \"04:00:00\" or \"2-00:00:00\"", f.key, f.v)
+		}
+	}
+	if s.Mem != "" && !slurmMemRE.MatchString(s.Mem) {
+		return bad("mem = %q: want a size such as \"2G\" or \"500M\"", s.Mem)
+	}
+	if s.CPUsPerTask < 0 {
+		return bad("cpus_per_task = %d: want ≥ 1 (0: the default, 1)", s.CPUsPerTask)
+	}
+	if s.Concurrency < 0 {
+		return bad("concurrency = %d: want ≥ 0 (0: no limit)", s.Concurrency)
+	}
+	if strings.ContainsAny(s.Logs, " \t\n\r'\"%") {
+		return bad("logs = %q: want a directory without spaces, quotes or %%", s.Logs)
+	}
+	for _, e := range s.Extra {
+		if !strings.HasPrefix(e, "-") || strings.ContainsAny(e, "\n\r") {
+			return bad("extra: %q: want an sbatch option such as \"--qos=long\" on one line", e)
+		}
+	}
+	return nil
+}
+
+// withDefaults returns s with its zero fields set to the defaults.
+func (s SlurmConfig) withDefaults() SlurmConfig {
+	if s.Time == "" {
+		s.Time = "24:00:00"
+	}
+	if s.PretrainTime == "" {
+		s.PretrainTime = s.Time
+	}
+	if s.CPUsPerTask == 0 {
+		s.CPUsPerTask = 1
+	}
+	if s.Mem == "" {
+		s.Mem = "2G"
+	}
+	if s.Logs == "" {
+		s.Logs = "logs"
+	}
+	return s
+}
+
+// ConfigSource returns the TOML text that Load(path) reads: the file at path
+// or, if there is none, the built-in configuration of that base name.
+func ConfigSource(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && path != "" {
+		if b, berr := builtin.ReadFile("configs/" + filepath.Base(path)); berr == nil {
+			return b, nil
+		}
+	}
+	return data, err
+}
+
+// SlurmPlan describes a plan written by WriteSlurmPlan.
+type SlurmPlan struct {
+	Dir, Out         string // absolute plan directory and output root
+	Pretrain, Method [2]int // run index ranges [first, last] of the two arrays
+}
+
+// Plan file names inside the plan directory.
+const (
+	planBinary = "experiments"
+	planConfig = "config.toml"
+)
+
+// WriteSlurmPlan writes the Slurm plan of experiment c into dir:
+//
+//	experiments       a copy of the executable exe, run by every task
+//	config.toml       the experiment's TOML source src
+//	pretrain.sbatch   an array over the pretraining run indices 0..P-1
+//	runs.sbatch       an array over the method run indices P..N-1
+//	aggregate.sbatch  one task writing the summary and plots (-aggregate)
+//	submit.sh         submits the three, each afterok on the one before, and
+//	                  prints their job ids
+//	logs/             the tasks' output
+//
+// Array task ids are the global run indices of -list. Every task writes under
+// the output root out. src must parse to the same runs as c.
+func WriteSlurmPlan(dir, out string, c *Config, src []byte, exe string) (*SlurmPlan, error) {
+	copyCfg, err := Parse(src, planConfig)
+	if err != nil {
+		return nil, err
+	}
+	runs := Expand(c)
+	if fmt.Sprint(Expand(copyCfg)) != fmt.Sprint(runs) {
+		return nil, fmt.Errorf("experiments: the config source does not expand to the experiment's runs")
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return nil, err
+	}
+	if out, err = filepath.Abs(out); err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(dir+out, " \t\n\r'\"%") {
+		return nil, fmt.Errorf("%w: plan directory %q and output root %q must not contain spaces, quotes or %%",
+			ErrConfig, dir, out)
+	}
+	p := &SlurmPlan{Dir: dir, Out: out}
+	nPre := 0
+	for _, r := range runs {
+		if r.Method == Pretrain {
+			nPre++
+		}
+	}
+	p.Pretrain, p.Method = [2]int{0, nPre - 1}, [2]int{nPre, len(runs) - 1}
+	s := c.Slurm.withDefaults()
+	logs := s.Logs
+	if !filepath.IsAbs(logs) {
+		logs = filepath.Join(dir, logs)
+	}
+	if err := os.MkdirAll(logs, 0o755); err != nil {
+		return nil, err
+	}
+	if err := copyExecutable(exe, filepath.Join(dir, planBinary)); err != nil {
+		return nil, err
+	}
+	files := map[string]string{
+		planConfig:         string(src),
+		"pretrain.sbatch":  p.sbatch(c, s, "pretrain", s.PretrainTime, p.Pretrain, logs),
+		"runs.sbatch":      p.sbatch(c, s, "runs", s.Time, p.Method, logs),
+		"aggregate.sbatch": p.sbatch(c, s, "aggregate", "01:00:00", [2]int{-1, -1}, logs),
+		"submit.sh":        p.submit(c),
+	}
+	for name, text := range files {
+		mode := os.FileMode(0o644)
+		if name == "submit.sh" {
+			mode = 0o755
+		}
+		if err := writeFileMode(filepath.Join(dir, name), []byte(text), mode); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// sbatch returns a batch script running the plan's binary: an array over the
+// run indices rng, or the aggregation when rng[0] < 0.
+func (p *SlurmPlan) sbatch(c *Config, s SlurmConfig, kind, time string, rng [2]int, logs string) string {
+	var b strings.Builder
+	opt := func(format string, a ...any) { fmt.Fprintf(&b, "#SBATCH "+format+"\n", a...) }
+	b.WriteString("#!/bin/bash\n")
+	opt("--job-name=%s-%s", c.Name, kind)
+	if rng[0] >= 0 {
+		array := fmt.Sprintf("%d-%d", rng[0], rng[1])
+		if rng[0] == rng[1] {
+			array = fmt.Sprint(rng[0])
+		}
+		if s.Concurrency > 0 {
+			array += fmt.Sprintf("%%%d", s.Concurrency)
+		}
+		opt("--array=%s", array)
+		opt("--output=%s", filepath.Join(logs, "%x_%A_%a.out"))
+	} else {
+		opt("--output=%s", filepath.Join(logs, "%x_%j.out"))
+	}
+	opt("--open-mode=append")
+	if s.Partition != "" {
+		opt("--partition=%s", s.Partition)
+	}
+	if s.Account != "" {
+		opt("--account=%s", s.Account)
+	}
+	opt("--time=%s", time)
+	cpus := s.CPUsPerTask
+	if rng[0] < 0 {
+		cpus = 1
+	}
+	opt("--nodes=1")
+	opt("--ntasks=1")
+	opt("--cpus-per-task=%d", cpus)
+	opt("--mem=%s", s.Mem)
+	for _, e := range s.Extra {
+		opt("%s", e)
+	}
+	bin, cfg := shellQuote(filepath.Join(p.Dir, planBinary)), shellQuote(filepath.Join(p.Dir, planConfig))
+	b.WriteString("set -euo pipefail\n")
+	switch {
+	case rng[0] < 0:
+		fmt.Fprintf(&b, "# Summary tables and plots of experiment %s from its result.json files.\n", c.Name)
+		fmt.Fprintf(&b, "exec %s -config %s -out %s -aggregate\n", bin, cfg, shellQuote(p.Out))
+	default:
+		what := "pretraining"
+		if kind != "pretrain" {
+			what = "method"
+		}
+		fmt.Fprintf(&b, "# Task i runs the %s run with index i of `experiments -config %s -list`;\n", what, planConfig)
+		b.WriteString("# a finished run is skipped, so a requeued or resubmitted task is harmless.\n")
+		fmt.Fprintf(&b, "exec %s -config %s -out %s -run-index \"$SLURM_ARRAY_TASK_ID\"\n", bin, cfg, shellQuote(p.Out))
+	}
+	return b.String()
+}
+
+// submit returns submit.sh: it submits the three scripts with sbatch
+// --parsable, chained with afterok dependencies, passing its arguments to
+// every sbatch, and prints the job ids.
+func (p *SlurmPlan) submit(c *Config) string {
+	return fmt.Sprintf(`#!/bin/bash
+# Submits experiment %[1]s: pretrainings (runs %[2]d-%[3]d), then methods (runs %[4]d-%[5]d)
+# after every pretraining succeeded, then the summary after every method run
+# succeeded. Arguments are passed to each sbatch (e.g. --qos=long).
+# Resubmitting skips finished runs; cancel a stale pending aggregate job first.
+set -euo pipefail
+cd %[6]s
+pre=$(sbatch --parsable "$@" pretrain.sbatch)
+pre=${pre%%%%;*}
+runs=$(sbatch --parsable --dependency=afterok:"$pre" "$@" runs.sbatch)
+runs=${runs%%%%;*}
+agg=$(sbatch --parsable --dependency=afterok:"$runs" "$@" aggregate.sbatch)
+agg=${agg%%%%;*}
+echo "pretrain $pre"
+echo "runs $runs"
+echo "aggregate $agg"
+`, c.Name, p.Pretrain[0], p.Pretrain[1], p.Method[0], p.Method[1], shellQuote(p.Dir))
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	if s != "" && regexp.MustCompile(`^[A-Za-z0-9_./:=,+-]+$`).MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// copyExecutable copies the executable src to dst (atomically, mode 0755).
+func copyExecutable(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := io.Copy(f, in); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o755); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), dst)
+}
+
+// writeFileMode writes data to path atomically with mode perm.
+func writeFileMode(path string, data []byte, perm os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// writePlan is -slurm dir: it writes the plan of cfg (read from config) with
+// a copy of the running executable and prints how to submit it.
+func writePlan(dir, out, config string, cfg *Config, stdout, stderr io.Writer) int {
+	fail := func(code int, err error) int {
+		fmt.Fprintf(stderr, "experiments: %v\n", err)
+		return code
+	}
+	src, err := ConfigSource(config)
+	if err != nil {
+		return fail(2, err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fail(1, err)
+	}
+	p, err := WriteSlurmPlan(dir, out, cfg, src, exe)
+	if errors.Is(err, ErrConfig) {
+		return fail(2, err)
+	} else if err != nil {
+		return fail(1, err)
+	}
+	fmt.Fprintf(stdout, "wrote the Slurm plan of %s to %s: pretrainings %d-%d, methods %d-%d, output root %s\n"+
+		"submit with: %s\n", cfg.Name, p.Dir, p.Pretrain[0], p.Pretrain[1], p.Method[0], p.Method[1], p.Out,
+		filepath.Join(p.Dir, "submit.sh"))
+	return 0
+}
+
+// aggregateOnly is -aggregate: it writes the summary and plots of cfg's
+// finished runs under out and prints summary.csv. It fails if no run has
+// finished and warns about missing runs.
+func aggregateOnly(cfg *Config, out string, stdout, stderr io.Writer) int {
+	l := Layout{Out: out, Experiment: cfg.Name}
+	var missing []string
+	for _, r := range Expand(cfg) {
+		if r.Method == Pretrain {
+			continue
+		}
+		if _, err := os.Stat(l.Result(r)); err != nil {
+			missing = append(missing, r.ID())
+		}
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(stderr, "experiments: warning: %d method runs have no result.json yet (first: %s); the summary is partial\n",
+			len(missing), missing[0])
+	}
+	rows, err := WriteSummary(cfg, l)
+	if err != nil {
+		fmt.Fprintf(stderr, "experiments: summary: %v\n", err)
+		return 1
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(stderr, "experiments: no finished run of %s under %s\n", cfg.Name, l.Dir())
+		return 1
+	}
+	fmt.Fprint(stdout, CSV(rows))
+	return 0
+}

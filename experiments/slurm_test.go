@@ -1,0 +1,391 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// writeTinyPlan writes the plan of testdata/slurm_tiny.toml with a fake
+// executable and returns its directory and output root.
+func writeTinyPlan(t *testing.T, edit func(*Config)) (dir, out string, p *SlurmPlan) {
+	t.Helper()
+	cfgPath := filepath.Join("testdata", "slurm_tiny.toml")
+	c, err := Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(c)
+	}
+	src, err := ConfigSource(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	exe := filepath.Join(tmp, "fake-exe")
+	if err := os.WriteFile(exe, []byte("#!/bin/sh\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir, out = filepath.Join(tmp, "plan"), filepath.Join(tmp, "out")
+	p, err = WriteSlurmPlan(dir, out, c, src, exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, out, p
+}
+
+func readPlan(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	for _, f := range []string{"pretrain.sbatch", "runs.sbatch", "aggregate.sbatch", "submit.sh", planConfig, planBinary} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f] = string(b)
+	}
+	return files
+}
+
+// TestSlurmPlanGolden compares the plan's scripts, with the plan directory
+// and output root replaced by $PLAN and $OUT, with testdata/slurm_plan.golden
+// (go test -run SlurmPlanGolden -update rewrites it).
+func TestSlurmPlanGolden(t *testing.T) {
+	dir, out, _ := writeTinyPlan(t, nil)
+	files := readPlan(t, dir)
+	var got strings.Builder
+	for _, f := range []string{"pretrain.sbatch", "runs.sbatch", "aggregate.sbatch", "submit.sh"} {
+		got.WriteString("==> " + f + " <==\n")
+		got.WriteString(strings.NewReplacer(dir, "$PLAN", out, "$OUT").Replace(files[f]))
+	}
+	golden := filepath.Join("testdata", "slurm_plan.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != string(want) {
+		t.Errorf("plan differs from %s (rerun with -update if intended):\n%s", golden, got.String())
+	}
+}
+
+func TestSlurmPlan(t *testing.T) {
+	dir, out, p := writeTinyPlan(t, nil)
+	files := readPlan(t, dir)
+	if p.Pretrain != [2]int{0, 1} || p.Method != [2]int{2, 7} || p.Dir != dir || p.Out != out {
+		t.Errorf("plan = %+v", p)
+	}
+	// The arrays cover the global run indices of -list: pretrainings, then methods.
+	c, _ := Load(filepath.Join("testdata", "slurm_tiny.toml"))
+	for _, r := range Expand(c) {
+		rng := p.Method
+		if r.Method == Pretrain {
+			rng = p.Pretrain
+		}
+		if r.Index < rng[0] || r.Index > rng[1] {
+			t.Errorf("run %d (%s) outside its array %v", r.Index, r.ID(), rng)
+		}
+	}
+	src, _ := os.ReadFile(filepath.Join("testdata", "slurm_tiny.toml"))
+	if files[planConfig] != string(src) {
+		t.Error("config.toml is not a copy of the experiment's TOML")
+	}
+	if files[planBinary] != "#!/bin/sh\n" {
+		t.Error("the executable was not copied")
+	}
+	for _, f := range []string{planBinary, "submit.sh"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Mode().Perm()&0o111 == 0 {
+			t.Errorf("%s is not executable: %v", f, err)
+		}
+	}
+	if st, err := os.Stat(filepath.Join(dir, "logs")); err != nil || !st.IsDir() {
+		t.Errorf("no logs directory: %v", err)
+	}
+	sb := func(file, opt string) string {
+		m := regexp.MustCompile(`(?m)^#SBATCH --`+opt+`=(.*)$`).FindAllStringSubmatch(files[file], -1)
+		if len(m) != 1 {
+			t.Errorf("%s: %d #SBATCH --%s lines", file, len(m), opt)
+			return ""
+		}
+		return m[0][1]
+	}
+	for _, c := range []struct{ file, opt, want string }{
+		{"pretrain.sbatch", "array", "0-1%4"},
+		{"runs.sbatch", "array", "2-7%4"},
+		{"pretrain.sbatch", "time", "00:10:00"},
+		{"runs.sbatch", "time", "00:10:00"},
+		{"runs.sbatch", "cpus-per-task", "1"},
+		{"runs.sbatch", "mem", "500M"},
+		{"runs.sbatch", "job-name", "slurm_tiny-runs"},
+		{"pretrain.sbatch", "output", filepath.Join(dir, "logs", "%x_%A_%a.out")},
+		{"aggregate.sbatch", "output", filepath.Join(dir, "logs", "%x_%j.out")},
+	} {
+		if got := sb(c.file, c.opt); got != c.want {
+			t.Errorf("%s: --%s=%s, want %s", c.file, c.opt, got, c.want)
+		}
+	}
+	if strings.Contains(files["aggregate.sbatch"], "--array") || !strings.Contains(files["aggregate.sbatch"], " -aggregate\n") {
+		t.Errorf("aggregate.sbatch:\n%s", files["aggregate.sbatch"])
+	}
+	for _, f := range []string{"pretrain.sbatch", "runs.sbatch", "aggregate.sbatch"} {
+		if strings.Contains(files[f], "--partition") || strings.Contains(files[f], "--account") {
+			t.Errorf("%s has a partition or account line without [slurm] partition/account", f)
+		}
+		cmd := filepath.Join(dir, planBinary) + " -config " + filepath.Join(dir, planConfig) + " -out " + out
+		if !strings.Contains(files[f], "exec "+cmd+" ") {
+			t.Errorf("%s does not run %q:\n%s", f, cmd, files[f])
+		}
+		if f != "aggregate.sbatch" && !strings.Contains(files[f], `-run-index "$SLURM_ARRAY_TASK_ID"`) {
+			t.Errorf("%s does not pass SLURM_ARRAY_TASK_ID", f)
+		}
+	}
+	// submit.sh chains the three with afterok, in order.
+	sub := files["submit.sh"]
+	order := []string{
+		`pre=$(sbatch --parsable "$@" pretrain.sbatch)`,
+		`runs=$(sbatch --parsable --dependency=afterok:"$pre" "$@" runs.sbatch)`,
+		`agg=$(sbatch --parsable --dependency=afterok:"$runs" "$@" aggregate.sbatch)`,
+		`echo "pretrain $pre"`, `echo "runs $runs"`, `echo "aggregate $agg"`,
+	}
+	at := 0
+	for _, s := range order {
+		i := strings.Index(sub[at:], s)
+		if i < 0 {
+			t.Fatalf("submit.sh lacks %q after offset %d:\n%s", s, at, sub)
+		}
+		at += i + len(s)
+	}
+}
+
+func TestSlurmPlanOptions(t *testing.T) {
+	dir, _, _ := writeTinyPlan(t, func(c *Config) {
+		c.Slurm = SlurmConfig{Partition: "gpu", Account: "lab", PretrainTime: "2-00:00:00", CPUsPerTask: 4,
+			Logs: "slurm-logs", Extra: []string{"--qos=long", "--requeue"}}
+	})
+	files := readPlan(t, dir)
+	for _, c := range []struct{ file, line string }{
+		{"pretrain.sbatch", "#SBATCH --array=0-1\n"},
+		{"runs.sbatch", "#SBATCH --array=2-7\n"},
+		{"pretrain.sbatch", "#SBATCH --partition=gpu\n"},
+		{"aggregate.sbatch", "#SBATCH --partition=gpu\n"},
+		{"runs.sbatch", "#SBATCH --account=lab\n"},
+		{"pretrain.sbatch", "#SBATCH --time=2-00:00:00\n"},
+		{"runs.sbatch", "#SBATCH --time=24:00:00\n"},
+		{"runs.sbatch", "#SBATCH --cpus-per-task=4\n"},
+		{"aggregate.sbatch", "#SBATCH --cpus-per-task=1\n"},
+		{"runs.sbatch", "#SBATCH --mem=2G\n"},
+		{"runs.sbatch", "#SBATCH --qos=long\n#SBATCH --requeue\n"},
+		{"runs.sbatch", "#SBATCH --output=" + filepath.Join(dir, "slurm-logs", "%x_%A_%a.out") + "\n"},
+	} {
+		if !strings.Contains(files[c.file], c.line) {
+			t.Errorf("%s lacks %q:\n%s", c.file, c.line, files[c.file])
+		}
+	}
+}
+
+func TestSlurmConfigStrict(t *testing.T) {
+	base := "name = \"x\"\n[slurm]\npartition = \"debug\"\n"
+	c, err := Parse([]byte(base+"time = \"01:00:00\"\nconcurrency = 3\nextra = [\"--qos=x\"]\n"), "x.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Slurm.Partition != "debug" || c.Slurm.Time != "01:00:00" || c.Slurm.Concurrency != 3 ||
+		len(c.Slurm.Extra) != 1 {
+		t.Errorf("slurm = %+v", c.Slurm)
+	}
+	_, err = Parse([]byte(base+"queue = \"long\"\n"), "x.toml")
+	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), `x.toml:4: unknown key "slurm.queue"`) {
+		t.Errorf("unknown [slurm] key: %v", err)
+	}
+	if err != nil && !strings.Contains(err.Error(), "[slurm] partition/") {
+		t.Errorf("error does not list the [slurm] keys: %v", err)
+	}
+	_, err = Parse([]byte(base+"cpus_per_task = \"four\"\n"), "x.toml")
+	if !errors.Is(err, ErrConfig) {
+		t.Errorf("cpus_per_task string: %v", err)
+	}
+	for _, bad := range []struct{ kv, key string }{
+		{`time = "soon"`, "time"},
+		{`pretrain_time = "1h"`, "pretrain_time"},
+		{`mem = "lots"`, "mem"},
+		{`cpus_per_task = -1`, "cpus_per_task"},
+		{`concurrency = -2`, "concurrency"},
+		{`logs = "my logs"`, "logs"},
+		{`extra = ["qos=long"]`, "extra"},
+		{`account = "a b"`, "account"},
+	} {
+		c, err := Parse([]byte(base+bad.kv+"\n"), "x.toml")
+		if err != nil {
+			t.Errorf("%s: parse: %v", bad.kv, err)
+			continue
+		}
+		err = c.Slurm.Validate()
+		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "[slurm]: "+bad.key) {
+			t.Errorf("%s: Validate = %v", bad.kv, err)
+		}
+	}
+}
+
+func TestMainSlurmAndAggregateFlags(t *testing.T) {
+	tmp := t.TempDir()
+	dir, out := filepath.Join(tmp, "plan"), filepath.Join(tmp, "out")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-config", "add_jump_quick.toml", "-out", out, "-slurm", dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("-slurm: exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), filepath.Join(dir, "submit.sh")) {
+		t.Errorf("-slurm printed %q", stdout.String())
+	}
+	files := readPlan(t, dir)
+	builtinSrc, _ := builtin.ReadFile("configs/add_jump_quick.toml")
+	if files[planConfig] != string(builtinSrc) {
+		t.Error("config.toml of a built-in config is not its TOML")
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("-slurm wrote the output root %s", out)
+	}
+	// -aggregate with nothing finished fails; the plan's config loads.
+	if code := run([]string{"-config", filepath.Join(dir, planConfig), "-out", out, "-aggregate"}, io.Discard, io.Discard); code != 1 {
+		t.Errorf("-aggregate without results: exit %d, want 1", code)
+	}
+}
+
+// TestIndexedRunThenAggregate: an indexed run writes its result but no
+// summary; -aggregate writes the summary of what is there.
+func TestIndexedRunThenAggregate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model")
+	}
+	out := t.TempDir()
+	cfg := filepath.Join("testdata", "slurm_tiny.toml")
+	t.Setenv("SLURM_ARRAY_TASK_ID", "4") // addprim_jump-gru-s0-equizero
+	if code := run([]string{"-config", cfg, "-out", out}, io.Discard, io.Discard); code != 0 {
+		t.Fatalf("indexed run: exit %d", code)
+	}
+	c, _ := Load(cfg)
+	l := Layout{Out: out, Experiment: c.Name}
+	r := Expand(c)[4]
+	if _, err := os.Stat(l.Result(r)); err != nil || r.Method != "equizero" {
+		t.Fatalf("%s: %v", r.ID(), err)
+	}
+	if _, err := os.Stat(filepath.Join(l.Dir(), "summary.csv")); !os.IsNotExist(err) {
+		t.Errorf("an indexed run wrote summary.csv (%v)", err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-config", cfg, "-out", out, "-aggregate"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("-aggregate: exit %d: %s", code, stderr.String())
+	}
+	csv, err := os.ReadFile(filepath.Join(l.Dir(), "summary.csv"))
+	if err != nil || string(csv) != stdout.String() ||
+		!strings.Contains(string(csv), "\naddprim_jump,gru,equizero,1,") || strings.Count(string(csv), "\n") != 2 {
+		t.Errorf("summary.csv (%v):\n%s", err, csv)
+	}
+	if !strings.Contains(stderr.String(), "5 method runs have no result.json") {
+		t.Errorf("no warning about the missing runs: %q", stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(out, "plots", c.Name+"_accuracy.png")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestLockFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "x.ckpt.lock")
+	unlock, err := lockFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got atomic.Bool
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		u, err := lockFile(path) // another open file description: must wait
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		got.Store(true)
+		u()
+	}()
+	time.Sleep(200 * time.Millisecond)
+	if got.Load() {
+		t.Fatal("a second lockFile did not wait for the first")
+	}
+	unlock()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second lockFile did not get the lock after unlock")
+	}
+	if !got.Load() {
+		t.Fatal("second lock not taken")
+	}
+}
+
+// TestPretrainedConcurrent: concurrent tasks needing the same missing
+// pretraining train it once; the others load the finished checkpoint.
+func TestPretrainedConcurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model")
+	}
+	c, err := Load(filepath.Join("testdata", "tiny.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Expand(c)[0]
+	d, err := LoadData(c, r.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	var trainings atomic.Int32
+	env := func() *Env {
+		return &Env{Config: c, Layout: Layout{Out: out, Experiment: c.Name},
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Progress: func(id string, total int) (func(int), func()) {
+				trainings.Add(1)
+				return func(int) {}, func() {}
+			}}
+	}
+	const n = 4
+	var wg sync.WaitGroup
+	accs := make([]float64, n)
+	for i := range n {
+		wg.Go(func() {
+			run, err := env().Pretrained(r, d)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if !run.Done() {
+				t.Error("unfinished pretraining returned")
+			}
+			accs[i] = run.BestAcc
+		})
+	}
+	wg.Wait()
+	if k := trainings.Load(); k != 1 {
+		t.Errorf("the pretraining was trained %d times, want once", k)
+	}
+	for i := range accs {
+		if accs[i] != accs[0] {
+			t.Errorf("task %d: best acc %g, task 0: %g", i, accs[i], accs[0])
+		}
+	}
+	if _, err := os.Stat(env().Layout.Checkpoint(c, r) + ".lock"); err != nil {
+		t.Errorf("no lock file: %v", err)
+	}
+}
