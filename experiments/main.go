@@ -16,7 +16,8 @@
 // arrays (see WriteSlurmPlan) and exits.
 //
 // A bare config name that is not a file names a built-in config:
-// add_jump.toml, around_right.toml, add_jump_quick.toml, around_right_quick.toml.
+// add_jump.toml, around_right.toml, add_jump_quick.toml, around_right_quick.toml,
+// add_jump_gequivariant_quick.toml.
 // Bad input (an unknown key, split, cell or method, a bad value, a group that
 // is not a symmetry of SCAN) exits with status 2 before anything is written;
 // a failure while running exits with status 1.
