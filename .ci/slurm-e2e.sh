@@ -56,19 +56,30 @@ pids=()
 cleanup() {
 	local rc=$?
 	set +e
-	if [ -n "${SLURM_CONF:-}" ] && [ -f "$SLURM_CONF" ]; then
-		scancel -u root 2>/dev/null # the private cluster only
+	if [ -n "${SLURM_CONF:-}" ] && [ -f "$SLURM_CONF" ] && [ "${#pids[@]}" -ge 3 ]; then
+		# Cancel what is left and let the daemons see it end.
+		scancel -u root 2>/dev/null # the private cluster's jobs only
+		for _ in $(seq 40); do
+			[ -z "$(squeue -h 2>/dev/null)" ] && break
+			sleep 0.5
+		done
 	fi
+	# Stop slurmd, slurmctld, munged in that order, each by its pid.
 	for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
 		kill "${pids[i]}" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
 		for _ in $(seq 50); do
-			kill -0 "$p" 2>/dev/null || break
+			kill -0 "${pids[i]}" 2>/dev/null || break
 			sleep 0.1
 		done
-		kill -9 "$p" 2>/dev/null
+		kill -9 "${pids[i]}" 2>/dev/null
 	done
+	# Job step daemons left behind by our slurmd: they carry our SLURM_CONF.
+	for d in /proc/[0-9]*; do
+		[ "$(cat "$d/comm" 2>/dev/null)" = slurmstepd ] || continue
+		tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "SLURM_CONF=$tmp/slurm.conf" &&
+			kill -9 "${d#/proc/}" 2>/dev/null
+	done
+	wait 2>/dev/null
 	if [ "$rc" != 0 ]; then
 		echo "[slurm-e2e] --- daemon logs (last lines) ---" >&2
 		for f in "$tmp"/munged.log "$tmp"/slurmctld.log "$tmp"/slurmd.log; do
@@ -85,6 +96,8 @@ cleanup() {
 	fi
 	if [ "$rc" = 0 ]; then
 		echo "[slurm-e2e] PASS in $(($(date +%s) - t0))s"
+	else
+		echo "[slurm-e2e] FAILED (exit $rc) after $(($(date +%s) - t0))s" >&2
 	fi
 	exit "$rc"
 }
