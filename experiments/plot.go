@@ -1,8 +1,10 @@
 package main
 
 import (
+	"io"
 	"slices"
 
+	"github.com/scan-equitune/equitune/internal/atomicfile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -44,7 +46,7 @@ func PlotAccuracy(c *Config, rows []Row, path string) error {
 	}
 	p.Legend.Top = true
 	p.NominalX(cells...)
-	return p.Save(7*vg.Inch, 4.5*vg.Inch, path)
+	return savePNG(p, 7*vg.Inch, 4.5*vg.Inch, path)
 }
 
 // errBars draws ± errs around vals at x = index, shifted by offset on the
@@ -113,7 +115,7 @@ func PlotCurves(c *Config, rows []Row, path string) error {
 	}
 	p.Legend.Top = false
 	p.Legend.Left = false
-	return p.Save(8*vg.Inch, 5*vg.Inch, path)
+	return savePNG(p, 8*vg.Inch, 5*vg.Inch, path)
 }
 
 // order returns the distinct keys of rows in order of appearance.
@@ -125,4 +127,16 @@ func order(rows []Row, key func(Row) string) []string {
 		}
 	}
 	return ks
+}
+
+// savePNG renders p as a w×h PNG written atomically to path.
+func savePNG(p *plot.Plot, w, h vg.Length, path string) error {
+	wt, err := p.WriterTo(w, h, "png")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, 0o644, func(out io.Writer) error {
+		_, err := wt.WriteTo(out)
+		return err
+	})
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/scan-equitune/equitune/internal/atomicfile"
 )
 
 // SlurmConfig is the optional [slurm] table of an experiment: the #SBATCH
@@ -176,7 +178,7 @@ func WriteSlurmPlan(dir, out string, c *Config, src []byte, exe string) (*SlurmP
 		if name == "submit.sh" {
 			mode = 0o755
 		}
-		if err := writeFileMode(filepath.Join(dir, name), []byte(text), mode); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, name), []byte(text), mode); err != nil {
 			return nil, err
 		}
 	}
@@ -278,44 +280,10 @@ func copyExecutable(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp*")
-	if err != nil {
+	return atomicfile.Write(dst, 0o755, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
 		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := io.Copy(f, in); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o755); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), dst)
-}
-
-// writeFileMode writes data to path atomically with mode perm.
-func writeFileMode(path string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	})
 }
 
 // writePlan is -slurm dir: it writes the plan of cfg (read from config) with

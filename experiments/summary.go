@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/scan-equitune/equitune/internal/atomicfile"
 	"github.com/scan-equitune/equitune/seq2seq"
 )
 
@@ -153,10 +154,10 @@ func WriteSummary(c *Config, l Layout) ([]Row, error) {
 	if err := os.MkdirAll(l.Dir(), 0o755); err != nil {
 		return nil, err
 	}
-	if err := seq2seq.WriteFileAtomic(filepath.Join(l.Dir(), "summary.csv"), []byte(CSV(rows))); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(l.Dir(), "summary.csv"), []byte(CSV(rows)), 0o644); err != nil {
 		return nil, err
 	}
-	if err := seq2seq.WriteFileAtomic(filepath.Join(l.Dir(), "summary.md"), []byte(Markdown(c, rows))); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(l.Dir(), "summary.md"), []byte(Markdown(c, rows)), 0o644); err != nil {
 		return nil, err
 	}
 	plots := filepath.Join(l.Out, "plots")

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/scan-equitune/equitune/internal/atomicfile"
 	"github.com/scan-equitune/equitune/scan"
 	"github.com/scan-equitune/equitune/seq2seq"
 )
@@ -280,7 +281,7 @@ func (e *Env) Do(r Run) error {
 	}
 	e.Log.Info("finished", "run", r.ID(), "best_val_acc", res.BestValAcc, "test_acc", res.TestAcc,
 		"seconds", fmt.Sprintf("%.1f", res.WallSeconds))
-	return seq2seq.WriteFileAtomic(path, append(b, '\n'))
+	return atomicfile.WriteFile(path, append(b, '\n'), 0o644)
 }
 
 // buildInfo returns the main module's path, version and VCS revision, and the

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/scan-equitune/equitune/internal/atomicfile"
 )
 
 // maxLine bounds the length of one line of a SCAN file; the longest valid
@@ -163,30 +164,8 @@ func ReadFile(path string, check bool) ([]Pair, error) {
 	return Read(f, path, check)
 }
 
-// WriteFile writes ps to path atomically: it writes a temporary file in the
-// same directory and renames it over path, so path never holds part of a file.
-func WriteFile(path string, ps []Pair) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = Write(tmp, ps); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+// WriteFile writes ps to path atomically (a temporary file renamed over
+// path), so path never holds part of a file.
+func WriteFile(path string, ps []Pair) error {
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return Write(w, ps) })
 }

@@ -10,7 +10,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
+
+	"github.com/scan-equitune/equitune/internal/atomicfile"
 )
 
 // ErrCheckpoint is wrapped by every error reading a checkpoint.
@@ -64,7 +65,7 @@ func (r *Run) Save(path string) error {
 	binary.Write(&buf, binary.LittleEndian, uint64(payload.Len()))
 	buf.Write(payload.Bytes())
 	binary.Write(&buf, binary.LittleEndian, crc32.ChecksumIEEE(payload.Bytes()))
-	return WriteFileAtomic(path, buf.Bytes())
+	return atomicfile.WriteFile(path, buf.Bytes(), 0o644)
 }
 
 // LoadRun reads a run saved by Save.
@@ -116,30 +117,4 @@ func LoadRun(path string) (*Run, error) {
 	opt.Step, opt.M, opt.V = ck.AdamStep, ck.M, ck.V
 	return &Run{Model: m, Opt: opt, Schedule: ck.Schedule, Copies: ck.Copies, Mode: ck.Mode, Src: src,
 		Step: ck.Step, Best: ck.Best, BestAcc: ck.BestAcc, BestStep: ck.BestStep, Curve: ck.Curve}, nil
-}
-
-// WriteFileAtomic writes data to a temporary file beside path and renames
-// it over path, so readers see the old file or the new one, never a part.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
