@@ -47,12 +47,7 @@ func TestEquitunedIsEquivariant(t *testing.T) {
 						t.Fatal(err)
 					}
 					for i, e := range g.Elements() {
-						gx := make([][]int, len(ins))
-						for j, x := range ins {
-							gx[j] = make([]int, len(x))
-							e.ActIn(gx[j], x)
-						}
-						got, err := m.Greedy(gx, cp, mode)
+						got, err := m.Greedy(actAll(ins, e.ActIn), cp, mode)
 						if err != nil {
 							t.Fatal(err)
 						}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -247,58 +246,15 @@ func TestEquivariantCheckpoint(t *testing.T) {
 	g := mustGroup(t, "verb4")
 	cfg := equivariantConfig(LSTM, g, 2)
 	sched := Schedule{Iterations: 30, Batch: 2, LR: 1e-3, WeightDecay: 1e-4, Clip: 5, Teacher: 0.5, EvalEvery: 10}
-	newRun := func() *Run {
-		src := rand.NewPCG(5, 5)
-		m, err := NewEquivariant(cfg, g, rand.New(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := NewRun(m, sched, Copies{}, src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
-	straight := newRun()
-	for !straight.Done() {
-		if _, err := straight.Advance(train, val, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	half := newRun()
-	for half.Step < 20 {
-		if _, err := half.Advance(train, val, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	path := filepath.Join(t.TempDir(), "run.ckpt")
-	if err := half.Save(path); err != nil {
-		t.Fatal(err)
-	}
-	resumed, err := LoadRun(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	model := func(r *rand.Rand) (*Model, error) { return NewEquivariant(cfg, g, r) }
+	straight, resumed := checkResume(t, model, sched, train, val, 20)
 	if !resumed.Model.tied() || resumed.Model.Config.Group == nil {
 		t.Fatal("loaded model is not tied")
-	}
-	for !resumed.Done() {
-		if _, err := resumed.Advance(train, val, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i, p := range straight.Model.Params() {
-		if !slices.Equal(p.W, resumed.Model.Params()[i].W) {
-			t.Fatalf("parameter %s differs after resuming", p.Name)
-		}
 	}
 	for i, p := range straight.Model.kernelParams() {
 		if !slices.Equal(p.W, resumed.Model.kernelParams()[i].W) {
 			t.Fatalf("gathered tensor %s differs after resuming", p.Name)
 		}
-	}
-	if !slices.Equal(straight.Curve, resumed.Curve) {
-		t.Fatalf("curves differ: %v vs %v", straight.Curve, resumed.Curve)
 	}
 	// UseBest restores small tensors; decoding must see them.
 	straight.UseBest()

@@ -74,9 +74,17 @@ func TestResumeIsExact(t *testing.T) {
 	cfg := Default(LSTM, scan.InputVocab().Size(), scan.OutputVocab().Size())
 	cfg.Hidden, cfg.Embed = 8, 8
 	sched := Schedule{Iterations: 40, Batch: 2, LR: 1e-3, WeightDecay: 1e-4, Clip: 5, Teacher: 0.5, EvalEvery: 10}
+	checkResume(t, func(r *rand.Rand) (*Model, error) { return New(cfg, r) }, sched, train, val, 20)
+}
+
+// checkResume trains one run of sched straight through and another that is
+// saved at step half, loaded from the file and continued; it fails unless
+// both end with the same parameters and curve, and returns them.
+func checkResume(t *testing.T, model func(*rand.Rand) (*Model, error), sched Schedule, train, val Data, half int) (straight, resumed *Run) {
+	t.Helper()
 	newRun := func() *Run {
 		src := rand.NewPCG(5, 5)
-		m, err := New(cfg, rand.New(src))
+		m, err := model(rand.New(src))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,31 +94,26 @@ func TestResumeIsExact(t *testing.T) {
 		}
 		return r
 	}
-	straight := newRun()
-	for !straight.Done() {
-		if _, err := straight.Advance(train, val, nil); err != nil {
-			t.Fatal(err)
+	advance := func(r *Run, until int) {
+		for r.Step < until {
+			if _, err := r.Advance(train, val, nil); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
-	half := newRun()
-	for half.Step < 20 {
-		if _, err := half.Advance(train, val, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	straight = newRun()
+	advance(straight, sched.Iterations)
+	first := newRun()
+	advance(first, half)
 	path := filepath.Join(t.TempDir(), "run.ckpt")
-	if err := half.Save(path); err != nil {
+	if err := first.Save(path); err != nil {
 		t.Fatal(err)
 	}
 	resumed, err := LoadRun(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for !resumed.Done() {
-		if _, err := resumed.Advance(train, val, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	advance(resumed, sched.Iterations)
 	for i, p := range straight.Model.Params() {
 		if !slices.Equal(p.W, resumed.Model.Params()[i].W) {
 			t.Fatalf("parameter %s differs after resuming", p.Name)
@@ -119,4 +122,5 @@ func TestResumeIsExact(t *testing.T) {
 	if !slices.Equal(straight.Curve, resumed.Curve) {
 		t.Fatalf("curves differ: %v vs %v", straight.Curve, resumed.Curve)
 	}
+	return straight, resumed
 }
