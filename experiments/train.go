@@ -205,12 +205,19 @@ func (e *Env) Do(r Run) error {
 	if err != nil {
 		return err
 	}
-	groupCp := seq2seq.CopiesOf(g)
-	mode, _ := decodeMode(e.Config.Decode)
+	// How the method's model is decoded, for validation and test alike.
+	cp, mode, decode := seq2seq.Copies{}, seq2seq.Shared, "shared"
+	switch r.Method {
+	case "equitune", "equitune_zeroshot":
+		cp, decode = seq2seq.CopiesOf(g), e.Config.Decode
+		mode, _ = decodeMode(decode)
+	case "equizero":
+		cp, mode, decode = seq2seq.CopiesOf(g), seq2seq.Equizero, "equizero"
+	}
 	res := &Result{
 		Experiment: e.Config.Name, RunID: r.ID(), Index: r.Index, Split: r.Split, Cell: r.Cell,
 		Method: r.Method, Seed: r.Seed, Group: g.Name(), GroupOrder: g.Order(), Config: e.Config,
-		Model: m.Config, PretrainIterations: pre.Schedule.Iterations, Decode: "shared",
+		Model: m.Config, PretrainIterations: pre.Schedule.Iterations, Decode: decode,
 	}
 	if r.Method == GEquivariant {
 		gg, err := e.Config.GEquivariantGroup.Group()
@@ -219,21 +226,15 @@ func (e *Env) Do(r Run) error {
 		}
 		res.Group, res.GroupOrder = gg.Name(), gg.Order()
 	}
-	cp := seq2seq.Copies{}
 	switch r.Method {
 	case "pretrained", GEquivariant:
 		res.Curve, res.BestStep, res.BestValAcc = pre.Curve, pre.BestStep, pre.BestAcc
 	case "finetune", "equitune":
-		if r.Method == "equitune" {
-			cp, res.Decode = groupCp, e.Config.Decode
-		}
 		tr, err := seq2seq.NewRun(m, e.Config.Tune.Schedule(), cp, rand.NewPCG(r.Seed, streamTune))
 		if err != nil {
 			return err
 		}
-		if r.Method == "equitune" {
-			tr.Mode = mode
-		}
+		tr.Mode = mode
 		step, done := e.Progress(r.ID(), tr.Schedule.Iterations)
 		for !tr.Done() {
 			if _, err := tr.Advance(d.Train, d.Val, step); err != nil {
@@ -246,10 +247,6 @@ func (e *Env) Do(r Run) error {
 		res.TuneIterations = tr.Schedule.Iterations
 		res.Curve, res.BestStep, res.BestValAcc = tr.Curve, tr.BestStep, tr.BestAcc
 	case "equitune_zeroshot", "equizero":
-		cp, res.Decode = groupCp, e.Config.Decode
-		if r.Method == "equizero" {
-			mode, res.Decode = seq2seq.Equizero, "equizero"
-		}
 		acc, err := m.Accuracy(d.Val.In, d.Val.Out, cp, mode)
 		if err != nil {
 			return err
@@ -258,11 +255,6 @@ func (e *Env) Do(r Run) error {
 		res.BestValAcc = acc
 	default:
 		return fmt.Errorf("%w: unknown method %q", ErrConfig, r.Method)
-	}
-	if cp.K() == 0 || r.Method == "pretrained" || r.Method == "finetune" {
-		mode = seq2seq.Shared
-	} else if r.Method == "equizero" {
-		mode = seq2seq.Equizero
 	}
 	res.TestAcc, err = m.Accuracy(d.Test.In, d.Test.Out, cp, mode)
 	if err != nil {
@@ -276,9 +268,6 @@ func (e *Env) Do(r Run) error {
 		return err
 	}
 	path := e.Layout.Result(r)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
 	e.Log.Info("finished", "run", r.ID(), "best_val_acc", res.BestValAcc, "test_acc", res.TestAcc,
 		"seconds", fmt.Sprintf("%.1f", res.WallSeconds))
 	return atomicfile.WriteFile(path, append(b, '\n'), 0o644)
