@@ -1,15 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/scan-equitune/equitune/internal/atomicfile"
@@ -292,5 +295,23 @@ func buildInfo() (mod, version, rev, goVersion string) {
 			}
 		}
 	}
+	if rev == "" {
+		rev = gitRevision()
+	}
 	return mod, version, rev, goVersion
+}
+
+// gitRevision returns the commit of the working directory's git checkout,
+// with "+dirty" if tracked files differ from it, or "" outside a checkout.
+// It stands in for the build's VCS stamp, which `go run` leaves out.
+func gitRevision() string {
+	out, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	rev := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		rev += "+dirty"
+	}
+	return rev
 }
