@@ -307,26 +307,12 @@ func TestEquivariantLearnsSimple(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains for about a minute")
 	}
-	train, val := shortSimple(t, 2000, 300, 12)
 	src := rand.NewPCG(0, 1)
 	m, err := NewEquivariant(Default(GRU, scan.InputVocab().Size(), scan.OutputVocab().Size()), mustGroup(t, "verb4"), rand.New(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := NewRun(m, Schedule{Iterations: 4000, Batch: 8, LR: 2e-3, Clip: 5, Teacher: 0.5, EvalEvery: 500}, Copies{}, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for !run.Done() {
-		p, err := run.Advance(train, val, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("step %d: loss %.4f, held-out accuracy %.3f", p.Step, p.SeqLoss, p.ValAcc)
-	}
-	if run.BestAcc < 0.9 {
-		t.Fatalf("best held-out accuracy %.3f, want ≥ 0.9", run.BestAcc)
-	}
+	checkLearns(t, m, src, 4000, 0.9)
 }
 
 // BenchmarkTies times the gather and scatter-add of all tied tensors of
