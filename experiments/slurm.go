@@ -168,10 +168,12 @@ func WriteSlurmPlan(dir, out string, c *Config, src []byte, exe string) (*SlurmP
 	}
 	files := map[string]string{
 		planConfig:         string(src),
-		"pretrain.sbatch":  p.sbatch(c, s, "pretrain", s.PretrainTime, p.Pretrain, logs),
 		"runs.sbatch":      p.sbatch(c, s, "runs", s.Time, p.Method, logs),
 		"aggregate.sbatch": p.sbatch(c, s, "aggregate", "01:00:00", [2]int{-1, -1}, logs),
 		"submit.sh":        p.submit(c),
+	}
+	if nPre > 0 { // an experiment of gequivariant alone pretrains nothing
+		files["pretrain.sbatch"] = p.sbatch(c, s, "pretrain", s.PretrainTime, p.Pretrain, logs)
 	}
 	for name, text := range files {
 		mode := os.FileMode(0o644)
@@ -246,6 +248,22 @@ func (p *SlurmPlan) sbatch(c *Config, s SlurmConfig, kind, time string, rng [2]i
 // --parsable, chained with afterok dependencies, passing its arguments to
 // every sbatch, and prints the job ids.
 func (p *SlurmPlan) submit(c *Config) string {
+	if p.Pretrain[1] < p.Pretrain[0] {
+		return fmt.Sprintf(`#!/bin/bash
+# Submits experiment %[1]s: its method runs %[2]d-%[3]d (it has no pretraining),
+# then the summary after every method run succeeded. Arguments are passed to
+# each sbatch (e.g. --qos=long). Resubmitting skips finished runs; cancel a
+# stale pending aggregate job first.
+set -euo pipefail
+cd %[4]s
+runs=$(sbatch --parsable "$@" runs.sbatch)
+runs=${runs%%%%;*}
+agg=$(sbatch --parsable --dependency=afterok:"$runs" "$@" aggregate.sbatch)
+agg=${agg%%%%;*}
+echo "runs $runs"
+echo "aggregate $agg"
+`, c.Name, p.Method[0], p.Method[1], shellQuote(p.Dir))
+	}
 	return fmt.Sprintf(`#!/bin/bash
 # Submits experiment %[1]s: pretrainings (runs %[2]d-%[3]d), then methods (runs %[4]d-%[5]d)
 # after every pretraining succeeded, then the summary after every method run

@@ -389,3 +389,43 @@ func TestPretrainedConcurrent(t *testing.T) {
 		t.Errorf("no lock file: %v", err)
 	}
 }
+
+// TestSlurmPlanWithoutPretraining checks the plan of an experiment whose only
+// method is gequivariant: no pretraining array, and submit.sh starts with
+// the method array.
+func TestSlurmPlanWithoutPretraining(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "slurm_tiny.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = []byte(strings.Replace(string(src), `methods = ["pretrained", "finetune", "equizero"]`, `methods = ["gequivariant"]`, 1))
+	tmp := t.TempDir()
+	cfgPath := filepath.Join(tmp, "geq.toml")
+	exe := filepath.Join(tmp, "fake-exe")
+	for path, data := range map[string][]byte{cfgPath: src, exe: []byte("#!/bin/sh\n")} {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(tmp, "plan")
+	p, err := WriteSlurmPlan(dir, filepath.Join(tmp, "out"), c, src, exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Method != [2]int{0, 1} {
+		t.Errorf("method runs %v, want [0 1]", p.Method)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pretrain.sbatch")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("pretrain.sbatch written for an experiment without pretraining (stat: %v)", err)
+	}
+	runs, _ := os.ReadFile(filepath.Join(dir, "runs.sbatch"))
+	submit, _ := os.ReadFile(filepath.Join(dir, "submit.sh"))
+	if !strings.Contains(string(runs), "#SBATCH --array=0-1") || strings.Contains(string(submit), "pretrain.sbatch") ||
+		!strings.Contains(string(submit), `runs=$(sbatch --parsable "$@" runs.sbatch)`) {
+		t.Errorf("unexpected plan:\n%s\n%s", runs, submit)
+	}
+}
