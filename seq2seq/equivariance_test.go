@@ -51,12 +51,8 @@ func TestEquitunedIsEquivariant(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						for j := range ins {
-							want := make([]int, len(base[j]))
-							e.ActOut(want, base[j])
-							if !slices.Equal(got[j], want) {
-								t.Fatalf("g%d: M_G(g·x) = %v, g·M_G(x) = %v", i, got[j], want)
-							}
+						if !sameActedOutputs(t, i, e, base, got) {
+							t.FailNow()
 						}
 					}
 				})
@@ -130,4 +126,20 @@ func freeOrbit(g *verbgroups.Group, x []int) bool {
 		}
 	}
 	return true
+}
+
+// sameActedOutputs reports whether got[j] = g·base[j] for every j, the
+// outputs of M(g·x) and M(x); it reports each mismatch as an error.
+func sameActedOutputs(t *testing.T, i int, e verbgroups.Element, base, got [][]int) bool {
+	t.Helper()
+	ok := true
+	for j := range base {
+		want := make([]int, len(base[j]))
+		e.ActOut(want, base[j])
+		if !slices.Equal(got[j], want) {
+			t.Errorf("g%d: M(g·x) = %v, g·M(x) = %v", i, got[j], want)
+			ok = false
+		}
+	}
+	return ok
 }

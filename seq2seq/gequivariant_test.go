@@ -209,13 +209,7 @@ func TestEquivariantModelIsEquivariant(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					for j := range ins {
-						want := make([]int, len(base[j]))
-						e.ActOut(want, base[j])
-						if !slices.Equal(got[j], want) {
-							t.Errorf("g%d: M(g·x) = %v, g·M(x) = %v", i, got[j], want)
-						}
-					}
+					sameActedOutputs(t, i, e, base, got)
 					if _, err := m.lossForward(actAll(ins, e.ActIn), actAll(outs, e.ActOut), teacher, Copies{}, nil); err != nil {
 						t.Fatal(err)
 					}
