@@ -255,6 +255,20 @@ mtimes() {
 	find "$1/results" \( -name result.json -o -name '*.ckpt' \) -printf '%T@ %p\n' | sort -k2
 }
 
+# resubmit_unchanged OUT BEFORE resubmits the plan, waits for it, and fails
+# if any file listed in BEFORE (from mtimes) was rewritten.
+resubmit_unchanged() {
+	submit "$plan"
+	local stuck after m p
+	stuck=$(wait_jobs "$pre" "$runs" "$agg")
+	[ -z "$stuck" ] || die "resubmitted jobs never ran: $stuck"
+	assert_completed "$pre" "$runs" "$agg"
+	after=$(mtimes "$1")
+	while read -r m p; do
+		grep -qxF "$m $p" <<<"$after" || die "$p was redone (mtime changed)"
+	done <<<"$2"
+}
+
 # 4. The plan, submitted.
 plan=$tmp/plan1
 out=$tmp/out1
@@ -300,14 +314,8 @@ log "$nres of 6 result.json files exist before resubmitting"
 [ "$nres" -lt 6 ] || die "the cancelled task's result.json exists"
 [ -e "$out/results/$name/summary.csv" ] && die "a summary was written before the aggregate job ran"
 log "resubmitting $plan/submit.sh"
-submit "$plan"
-stuck=$(wait_jobs "$pre" "$runs" "$agg")
-[ -z "$stuck" ] || die "resubmitted jobs never ran: $stuck"
-assert_completed "$pre" "$runs" "$agg"
+resubmit_unchanged "$out" "$before"
 after=$(mtimes "$out")
-while read -r m p; do
-	grep -qxF "$m $p" <<<"$after" || die "$p was redone (mtime changed)"
-done <<<"$before"
 [ "$(grep -c result.json <<<"$after")" = 6 ] || die "want 6 result.json files after resubmitting"
 same_results "$out"
 log "OK: resubmission redid only the $((6 - nres)) unfinished runs; summary identical"
@@ -317,14 +325,7 @@ gone=$(find "$out/results/$name/runs" -name result.json | sort | head -1)
 rm "$gone"
 before=$(mtimes "$out")
 log "deleted $gone; resubmitting"
-submit "$plan"
-stuck=$(wait_jobs "$pre" "$runs" "$agg")
-[ -z "$stuck" ] || die "resubmitted jobs never ran: $stuck"
-assert_completed "$pre" "$runs" "$agg"
-after=$(mtimes "$out")
-while read -r m p; do
-	grep -qxF "$m $p" <<<"$after" || die "$p was redone (mtime changed)"
-done <<<"$before"
+resubmit_unchanged "$out" "$before"
 [ -f "$gone" ] || die "$gone was not redone"
 same_results "$out"
 log "OK: only the deleted run was redone; summary identical"
