@@ -17,6 +17,7 @@
 //
 // A bare config name that is not a file names a built-in config:
 // add_jump.toml, around_right.toml, add_jump_quick.toml, around_right_quick.toml,
+// add_jump_gequivariant.toml, around_right_gequivariant.toml,
 // add_jump_gequivariant_quick.toml.
 // Bad input (an unknown key, split, cell or method, a bad value, a group that
 // is not a symmetry of SCAN) exits with status 2 before anything is written;
