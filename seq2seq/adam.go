@@ -52,11 +52,12 @@ func (a *Adam) Update(ps []*Param) float64 {
 	a.Step++
 	bc1 := 1 - math.Pow(a.Beta1, float64(a.Step))
 	bc2 := 1 - math.Pow(a.Beta2, float64(a.Step))
-	step := a.LR / bc1
+	k := &adamConsts{c: c, wd: a.WeightDecay, b1: a.Beta1, omb1: 1 - a.Beta1, b2: a.Beta2, omb2: 1 - a.Beta2,
+		step: a.LR / bc1, s2: 1 / math.Sqrt(bc2), eps: a.Eps}
 	var wg sync.WaitGroup
 	for i, p := range ps {
 		if len(p.W) < 1<<14 {
-			a.update(p.W, p.G, a.M[i], a.V[i], c, step, bc2)
+			adamRow(p.W, p.G, a.M[i], a.V[i], k)
 			continue
 		}
 		// Large tensors are split in two halves updated concurrently.
@@ -64,24 +65,10 @@ func (a *Adam) Update(ps []*Param) float64 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a.update(p.W[h:], p.G[h:], a.M[i][h:], a.V[i][h:], c, step, bc2)
+			adamRow(p.W[h:], p.G[h:], a.M[i][h:], a.V[i][h:], k)
 		}()
-		a.update(p.W[:h], p.G[:h], a.M[i][:h], a.V[i][:h], c, step, bc2)
+		adamRow(p.W[:h], p.G[:h], a.M[i][:h], a.V[i][:h], k)
 	}
 	wg.Wait()
 	return norm
-}
-
-// update applies Adam to one parameter slice w with gradient g × c.
-func (a *Adam) update(w, g, m, v []float64, c, step, bc2 float64) {
-	b1, b2, wd, eps := a.Beta1, a.Beta2, a.WeightDecay, a.Eps
-	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
-	s2 := 1 / math.Sqrt(bc2)
-	for j := range w {
-		gj := g[j]*c + wd*w[j]
-		mj := b1*m[j] + (1-b1)*gj
-		vj := b2*v[j] + (1-b2)*gj*gj
-		m[j], v[j] = mj, vj
-		w[j] -= step * mj / (math.Sqrt(vj)*s2 + eps)
-	}
 }

@@ -10,8 +10,8 @@ import (
 // impl is the pure-Go BLAS every fused kernel runs on.
 var impl gonum.Implementation
 
-// The matrix products run row by row on the BLAS level-2 kernels (Dgemv,
-// Dger), whose assembly beats Dgemm on the small shapes used here and which
+// The matrix products run row by row: A·Bᵀ on gonum's Dgemv, A·B and Aᵀ·B on
+// accRows (kernel.go), which beat Dgemm on the small shapes used here and
 // spawn no goroutines. Every output element is computed by the same
 // sequence of operations whatever the number of rows, so a row's result
 // never depends on the batch it is in. Large products are split over two
@@ -52,27 +52,34 @@ func gemmNT(m, n, k int, a, b []float64, beta float64, c []float64) {
 	})
 }
 
-// gemmNN sets C = A·B + beta·C for row-major A (m×k), B (k×n), C (m×n).
+// gemmNN sets C = A·B + beta·C for row-major A (m×k), B (k×n), C (m×n):
+// row i of C is beta·C_i + Σ_l A_il B_l, l in order (Dgemv's arithmetic).
 func gemmNN(m, n, k int, a, b []float64, beta float64, c []float64) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
 	split(m, m*n*k >= parallelMACs, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			impl.Dgemv(blas.Trans, k, n, 1, b, n, a[i*k:(i+1)*k], 1, beta, c[i*n:(i+1)*n], 1)
+			ci := c[i*n : (i+1)*n]
+			if beta != 1 {
+				scale(beta, ci)
+			}
+			accRows(ci, a[i*k:(i+1)*k], 1, b, n, k)
 		}
 	})
 }
 
 // gemmTN adds Aᵀ·B to C for row-major A (k×m), B (k×n), C (m×n): the weight
-// gradient Σ_rows δᵀx accumulated over all rows at once, as k rank-1 updates.
+// gradient Σ_rows δᵀx accumulated over all rows at once. Row i of C gets
+// A_li B_l added for l in order (the arithmetic of k rank-1 updates), with
+// C_i held in registers while l runs.
 func gemmTN(m, n, k int, a, b []float64, c []float64) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
 	split(m, m*n*k >= parallelMACs, func(lo, hi int) {
-		for l := range k {
-			impl.Dger(hi-lo, n, 1, a[l*m+lo:l*m+hi], 1, b[l*n:(l+1)*n], 1, c[lo*n:hi*n], n)
+		for i := lo; i < hi; i++ {
+			accRows(c[i*n:(i+1)*n], a[i:], m, b, n, k)
 		}
 	})
 }

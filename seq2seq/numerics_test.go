@@ -30,7 +30,8 @@ var pinnedNumerics = map[string]string{
 }
 
 // TestNumericsPinned checks that training and decoding compute bit for bit
-// what they computed when the reference-scale results were recorded.
+// what they computed when the reference-scale results were recorded, with
+// the assembly kernels and with the Go ones.
 func TestNumericsPinned(t *testing.T) {
 	train, test := addJump(t)
 	verb, err := verbgroups.ByName("verb")
@@ -52,14 +53,16 @@ func TestNumericsPinned(t *testing.T) {
 		{"gru/batch=2/equizero", GRU, 2, CopiesOf(verb), Equizero},
 		{"rnn/batch=40/equi", RNN, 40, CopiesOf(verb), Shared},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got := numericsDigest(t, c.cell, c.batch, c.cp, c.mode, train, test)
-			if want := pinnedNumerics[c.name]; got != want {
-				t.Errorf("digest %s, pinned %s: the arithmetic changed", got, want)
-			}
-		})
-	}
+	withKernels(t, func(t *testing.T) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				got := numericsDigest(t, c.cell, c.batch, c.cp, c.mode, train, test)
+				if want := pinnedNumerics[c.name]; got != want {
+					t.Errorf("digest %s, pinned %s: the arithmetic changed", got, want)
+				}
+			})
+		}
+	})
 }
 
 // numericsDigest trains the reference model for 60 steps of the given batch

@@ -1,0 +1,71 @@
+package seq2seq
+
+import "math"
+
+// The two kernels that dominate a training step, each with a portable Go
+// version and, on amd64 with AVX2, an assembly version that computes every
+// element by exactly the same IEEE operations (multiplies and adds kept
+// separate, no fused multiply-add), so results do not depend on which runs:
+//
+//	accRows:  y_j ← y_j + c_l·B_lj for l = 0, 1, …, k−1 in order
+//	          (the row kernel of Aᵀ·x, Aᵀ·B and Σ_l c_l ⊗ B_l)
+//	adamRow:  Adam's elementwise update (see Adam).
+//
+// The explicit float64 conversions keep the compiler from fusing a multiply
+// into the following add on targets where it may.
+
+// accRows adds Σ_l coef[l·cstride]·b[l·ldb : l·ldb+len(y)] to y, l in order.
+func accRows(y, coef []float64, cstride int, b []float64, ldb, k int) {
+	n := len(y)
+	if n == 0 || k == 0 {
+		return
+	}
+	_ = coef[(k-1)*cstride]
+	_ = b[(k-1)*ldb+n-1]
+	v := 0
+	if useAVX2 {
+		v = n &^ 3
+		if v > 0 {
+			accRowsAVX2(&y[0], v, &coef[0], cstride, &b[0], ldb, k)
+		}
+	}
+	if v == n {
+		return
+	}
+	y = y[v:]
+	for l := range k {
+		c, row := coef[l*cstride], b[l*ldb+v:l*ldb+n]
+		for j, x := range row {
+			y[j] += float64(c * x)
+		}
+	}
+}
+
+// adamConsts are the scalars of one Adam update, in the order the assembly
+// reads them.
+type adamConsts struct {
+	c, wd, b1, omb1, b2, omb2, step, s2, eps float64
+}
+
+// adamRow applies Adam to w with moments m, v and gradient g·c:
+//
+//	g ← g·c + λw,  m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,
+//	w ← w − step·m / (√v·s₂ + ε)
+func adamRow(w, g, m, v []float64, k *adamConsts) {
+	n := len(w)
+	g, m, v = g[:n], m[:n], v[:n]
+	j := 0
+	if useAVX2 {
+		j = n &^ 3
+		if j > 0 {
+			adamAVX2(&w[0], &g[0], &m[0], &v[0], j, k)
+		}
+	}
+	for ; j < n; j++ {
+		gj := float64(g[j]*k.c) + float64(k.wd*w[j])
+		mj := float64(k.b1*m[j]) + float64(k.omb1*gj)
+		vj := float64(k.b2*v[j]) + float64(float64(k.omb2*gj)*gj)
+		m[j], v[j] = mj, vj
+		w[j] -= float64(k.step*mj) / (float64(math.Sqrt(vj)*k.s2) + k.eps)
+	}
+}

@@ -1,0 +1,12 @@
+package seq2seq
+
+import "golang.org/x/sys/cpu"
+
+// useAVX2 selects the assembly kernels; tests turn it off to compare.
+var useAVX2 = cpu.X86.HasAVX2
+
+//go:noescape
+func accRowsAVX2(y *float64, n int, coef *float64, cstride int, b *float64, ldb, k int)
+
+//go:noescape
+func adamAVX2(w, grad, m, v *float64, n int, k *adamConsts)

@@ -1,0 +1,146 @@
+#include "textflag.h"
+
+// func accRowsAVX2(y *float64, n int, coef *float64, cstride int, b *float64, ldb, k int)
+//
+// y[0:n] += Σ_{l<k} coef[l·cstride]·b[l·ldb : l·ldb+n], l in order; n is a
+// multiple of 4 and k ≥ 1. Columns are taken 32 (then 4) at a time, kept in
+// registers while l runs, so y is read and written once.
+TEXT ·accRowsAVX2(SB), NOSPLIT, $0-56
+	MOVQ y+0(FP), DI
+	MOVQ n+8(FP), CX
+	MOVQ coef+16(FP), R8
+	MOVQ cstride+24(FP), R9
+	SHLQ $3, R9
+	MOVQ b+32(FP), SI
+	MOVQ ldb+40(FP), R10
+	SHLQ $3, R10
+	MOVQ k+48(FP), R11
+
+cols32:
+	CMPQ CX, $32
+	JL   cols4
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 64(DI), Y2
+	VMOVUPD 96(DI), Y3
+	VMOVUPD 128(DI), Y4
+	VMOVUPD 160(DI), Y5
+	VMOVUPD 192(DI), Y6
+	VMOVUPD 224(DI), Y7
+	MOVQ R8, AX
+	MOVQ SI, BX
+	MOVQ R11, DX
+
+rows32:
+	VBROADCASTSD (AX), Y8
+	VMULPD 0(BX), Y8, Y9
+	VMULPD 32(BX), Y8, Y10
+	VMULPD 64(BX), Y8, Y11
+	VMULPD 96(BX), Y8, Y12
+	VADDPD Y9, Y0, Y0
+	VADDPD Y10, Y1, Y1
+	VADDPD Y11, Y2, Y2
+	VADDPD Y12, Y3, Y3
+	VMULPD 128(BX), Y8, Y9
+	VMULPD 160(BX), Y8, Y10
+	VMULPD 192(BX), Y8, Y11
+	VMULPD 224(BX), Y8, Y12
+	VADDPD Y9, Y4, Y4
+	VADDPD Y10, Y5, Y5
+	VADDPD Y11, Y6, Y6
+	VADDPD Y12, Y7, Y7
+	ADDQ R9, AX
+	ADDQ R10, BX
+	DECQ DX
+	JNZ  rows32
+
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 128(DI)
+	VMOVUPD Y5, 160(DI)
+	VMOVUPD Y6, 192(DI)
+	VMOVUPD Y7, 224(DI)
+	ADDQ $256, DI
+	ADDQ $256, SI
+	SUBQ $32, CX
+	JMP  cols32
+
+cols4:
+	CMPQ CX, $4
+	JL   done
+	VMOVUPD (DI), Y0
+	MOVQ R8, AX
+	MOVQ SI, BX
+	MOVQ R11, DX
+
+rows4:
+	VBROADCASTSD (AX), Y8
+	VMULPD (BX), Y8, Y9
+	VADDPD Y9, Y0, Y0
+	ADDQ R9, AX
+	ADDQ R10, BX
+	DECQ DX
+	JNZ  rows4
+
+	VMOVUPD Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	SUBQ $4, CX
+	JMP  cols4
+
+done:
+	VZEROUPPER
+	RET
+
+// func adamAVX2(w, grad, m, v *float64, n int, k *adamConsts)
+//
+// Adam's update (see adamRow) four elements at a time; n is a multiple of 4.
+TEXT ·adamAVX2(SB), NOSPLIT, $0-48
+	MOVQ w+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ m+16(FP), R8
+	MOVQ v+24(FP), R9
+	MOVQ n+32(FP), CX
+	MOVQ k+40(FP), AX
+	VBROADCASTSD 0(AX), Y8   // c
+	VBROADCASTSD 8(AX), Y9   // λ
+	VBROADCASTSD 16(AX), Y10 // β₁
+	VBROADCASTSD 24(AX), Y11 // 1−β₁
+	VBROADCASTSD 32(AX), Y12 // β₂
+	VBROADCASTSD 40(AX), Y13 // 1−β₂
+	VBROADCASTSD 48(AX), Y14 // step
+	VBROADCASTSD 56(AX), Y15 // s₂
+	VBROADCASTSD 64(AX), Y7  // ε
+	XORQ BX, BX
+
+loop:
+	CMPQ BX, CX
+	JGE  end
+	VMOVUPD (DI)(BX*8), Y0   // w
+	VMULPD  (SI)(BX*8), Y8, Y1
+	VMULPD  Y0, Y9, Y2
+	VADDPD  Y2, Y1, Y1       // g ← g·c + λw
+	VMULPD  (R8)(BX*8), Y10, Y2
+	VMULPD  Y1, Y11, Y3
+	VADDPD  Y3, Y2, Y2       // m ← β₁m + (1−β₁)g
+	VMULPD  (R9)(BX*8), Y12, Y3
+	VMULPD  Y1, Y13, Y4
+	VMULPD  Y1, Y4, Y4
+	VADDPD  Y4, Y3, Y3       // v ← β₂v + ((1−β₂)g)g
+	VMOVUPD Y2, (R8)(BX*8)
+	VMOVUPD Y3, (R9)(BX*8)
+	VSQRTPD Y3, Y3
+	VMULPD  Y15, Y3, Y3
+	VADDPD  Y7, Y3, Y3       // √v·s₂ + ε
+	VMULPD  Y14, Y2, Y2
+	VDIVPD  Y3, Y2, Y2       // step·m / (√v·s₂ + ε)
+	VSUBPD  Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(BX*8)
+	ADDQ    $4, BX
+	JMP     loop
+
+end:
+	VZEROUPPER
+	RET

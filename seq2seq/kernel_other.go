@@ -1,0 +1,11 @@
+//go:build !amd64
+
+package seq2seq
+
+var useAVX2 = false
+
+func accRowsAVX2(y *float64, n int, coef *float64, cstride int, b *float64, ldb, k int) {
+	panic("unreachable")
+}
+
+func adamAVX2(w, grad, m, v *float64, n int, k *adamConsts) { panic("unreachable") }

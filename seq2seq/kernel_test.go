@@ -1,0 +1,85 @@
+package seq2seq
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// withKernels runs f with the assembly kernels on and off (when the CPU has
+// them), restoring the setting afterwards.
+func withKernels(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	saved := useAVX2
+	defer func() { useAVX2 = saved }()
+	for _, on := range []bool{false, true} {
+		if on && !saved {
+			t.Log("no AVX2: only the Go kernels run")
+			continue
+		}
+		useAVX2 = on
+		name := "go"
+		if on {
+			name = "avx2"
+		}
+		t.Run(name, f)
+	}
+}
+
+// randomValues returns n values of mixed signs spanning many magnitudes,
+// with a few zeros.
+func randomValues(r *rand.Rand, n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		if r.IntN(17) == 0 {
+			continue
+		}
+		x[i] = r.NormFloat64() * math.Exp2(float64(r.IntN(40)-20))
+	}
+	return x
+}
+
+// TestKernelsAgreeBitwise checks that the assembly kernels compute every
+// element bit for bit as the Go ones, over lengths that exercise their
+// 32-, 4- and 1-wide parts.
+func TestKernelsAgreeBitwise(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no AVX2 kernels on this CPU")
+	}
+	defer func(saved bool) { useAVX2 = saved }(useAVX2)
+	r := rand.New(rand.NewPCG(1, 2))
+	run := func(on bool, f func()) { useAVX2 = on; f() }
+	for _, n := range []int{1, 3, 4, 5, 31, 32, 33, 36, 64, 100, 128, 192} {
+		for _, k := range []int{1, 2, 7, 30} {
+			for _, cstride := range []int{1, 3} {
+				ldb := n + r.IntN(3)
+				coef, b, y := randomValues(r, k*cstride), randomValues(r, k*ldb), randomValues(r, n)
+				ya, yg := slices.Clone(y), slices.Clone(y)
+				run(true, func() { accRows(ya, coef, cstride, b, ldb, k) })
+				run(false, func() { accRows(yg, coef, cstride, b, ldb, k) })
+				if !bitsEqual(ya, yg) {
+					t.Fatalf("accRows n=%d k=%d cstride=%d: assembly and Go differ", n, k, cstride)
+				}
+			}
+		}
+	}
+	for _, n := range []int{1, 3, 4, 7, 64, 1001} {
+		w, g, v := randomValues(r, n), randomValues(r, n), randomValues(r, n)
+		for i := range v {
+			v[i] = math.Abs(v[i])
+		}
+		m := randomValues(r, n)
+		k := &adamConsts{c: 0.7, wd: 1e-4, b1: 0.9, omb1: 1 - 0.9, b2: 0.999, omb2: 1 - 0.999, step: 3e-4, s2: 1.7, eps: 1e-8}
+		wa, ma, va := slices.Clone(w), slices.Clone(m), slices.Clone(v)
+		run(true, func() { adamRow(wa, g, ma, va, k) })
+		run(false, func() { adamRow(w, g, m, v, k) })
+		if !bitsEqual(wa, w) || !bitsEqual(ma, m) || !bitsEqual(va, v) {
+			t.Fatalf("adamRow n=%d: assembly and Go differ", n)
+		}
+	}
+}
+
+func bitsEqual(a, b []float64) bool {
+	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
+}
