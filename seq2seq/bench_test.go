@@ -3,6 +3,8 @@ package seq2seq
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/scan-equitune/equitune/scan"
@@ -61,19 +63,26 @@ func BenchmarkTrainStep(b *testing.B) {
 }
 
 // BenchmarkDecode times greedy decoding of the 7,706 add_jump test commands
-// by an untrained reference model.
+// by an untrained reference model (which runs all 50 steps) and, for each
+// checkpoint named in SEQ2SEQ_BENCH_CHECKPOINTS (comma-separated), by its
+// best-validation parameters.
 func BenchmarkDecode(b *testing.B) {
 	_, test := addJump(b)
 	ins := make([][]int, len(test))
 	for i, ex := range test {
 		ins[i] = ex.In
 	}
+	trained := map[CellKind]*Model{}
+	for _, path := range strings.FieldsFunc(os.Getenv("SEQ2SEQ_BENCH_CHECKPOINTS"), func(r rune) bool { return r == ',' }) {
+		run, err := LoadRun(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		run.UseBest()
+		trained[run.Model.Config.Cell] = run.Model
+	}
 	for _, cell := range []CellKind{LSTM, GRU, RNN} {
-		b.Run(string(cell), func(b *testing.B) {
-			m, err := New(Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size()), rand.New(rand.NewPCG(1, 1)))
-			if err != nil {
-				b.Fatal(err)
-			}
+		decode := func(b *testing.B, m *Model) {
 			for range b.N {
 				if _, err := m.Greedy(ins, Copies{}, Shared); err != nil {
 					b.Fatal(err)
@@ -82,6 +91,20 @@ func BenchmarkDecode(b *testing.B) {
 			ms := float64(b.Elapsed().Microseconds()) / 1e3 / float64(b.N)
 			b.ReportMetric(ms, "ms/iter")
 			b.ReportMetric(float64(len(ins))*1e3/ms, "examples/s")
+		}
+		b.Run(string(cell)+"/untrained", func(b *testing.B) {
+			m, err := New(Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size()), rand.New(rand.NewPCG(1, 1)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			decode(b, m)
+		})
+		b.Run(string(cell)+"/trained", func(b *testing.B) {
+			m := trained[cell]
+			if m == nil {
+				b.Skip("no checkpoint of this cell in SEQ2SEQ_BENCH_CHECKPOINTS")
+			}
+			decode(b, m)
 		})
 	}
 }

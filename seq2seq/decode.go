@@ -3,7 +3,7 @@ package seq2seq
 import "slices"
 
 // decodeChunk bounds the rows decoded at once, and so the memory used.
-const decodeChunk = 512
+const decodeChunk = 128
 
 // Greedy decodes the commands ins (ids ending in EOS) under the copies cp
 // in the given mode, without dropout, for at most Config.MaxOutput steps.

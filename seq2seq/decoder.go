@@ -61,9 +61,11 @@ type decoder struct {
 	dH, dC, dP, dQ, du          []float64
 	da                          []float64 // Tmax scratch
 
-	done     []bool // B: example finished
-	ids, old []int  // current example i is example ids[i]; old: ids before compaction
-	lens     []int  // R: attention spans of the current rows when compacting
+	on       []bool   // S×R: row r is computed at step t (its example is unfinished)
+	spans    [][2]int // runs [lo, hi) of computed rows at one step
+	done     []bool   // B: example finished
+	ids, old []int    // current example i is example ids[i]; old: ids before compaction
+	lens     []int    // R: attention spans of the current rows when compacting
 }
 
 // decodeSpec says what one decoder run does.
@@ -133,6 +135,10 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 	d.cs = grow(d.cs, (S+1)*R*Hd)
 	d.logp = grow(d.logp, S*R*V)
 	d.wgt = grow(d.wgt, S*B)
+	if cap(d.on) < S*R {
+		d.on = make([]bool, S*R)
+	}
+	d.on = d.on[:S*R]
 	clear(d.wgt)
 	d.q = grow(d.q, V)
 	d.terms = grow(d.terms, K)
@@ -178,6 +184,11 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 		if compact && active < B {
 			d.compact(t)
 			B, R = d.run.B, d.R
+		}
+		for r, on := 0, d.on[t*R:(t+1)*R]; r < R; r++ {
+			// In training, the rows of finished examples idle until the
+			// batch ends: nothing reads them and their gradients are zero.
+			on[r] = spec.targets == nil || !done[d.ids[r%B]]
 		}
 		d.step(t)
 		next := d.yin[(t+1)*R : (t+2)*R]
@@ -321,12 +332,12 @@ func argmax(x []float64) int {
 	return a
 }
 
-// step runs step t for all R rows.
+// step runs step t for the rows computed at t. Every row draws its dropout
+// mask, so the random stream does not depend on which rows idle.
 func (d *decoder) step(t int) {
-	R, E, Hd, V, W, C := d.R, d.E, d.Hd, d.V, d.cell.width(), d.catWidth()
+	R, E, Hd, C := d.R, d.E, d.Hd, d.catWidth()
 	cat := d.cat[t*R*C : (t+1)*R*C]
 	mask := d.mask[t*R*E : (t+1)*R*E]
-	hp := d.hs[t*R*Hd : (t+1)*R*Hd]
 	for r := range R {
 		y := d.yin[t*R+r]
 		e, m := cat[r*C:r*C+E], mask[r*E:(r+1)*E]
@@ -346,31 +357,68 @@ func (d *decoder) step(t int) {
 			}
 		}
 	}
+	for r, on := range d.on[t*R : (t+1)*R] {
+		if !on { // idle rows hold zeros, which the weight gradients multiply by zero
+			clear(cat[r*C+E : (r+1)*C])
+			clear(d.upre[(t*R+r)*Hd : (t*R+r+1)*Hd])
+			clear(d.u[(t*R+r)*Hd : (t*R+r+1)*Hd])
+			clear(d.hs[((t+1)*R+r)*Hd : ((t+1)*R+r+1)*Hd])
+		}
+	}
+	for _, sp := range d.spansAt(t) {
+		d.stepRows(t, sp[0], sp[1])
+	}
+}
+
+// spansAt returns the runs [lo, hi) of rows computed at step t.
+func (d *decoder) spansAt(t int) [][2]int {
+	d.spans = d.spans[:0]
+	on := d.on[t*d.R : (t+1)*d.R]
+	for r := 0; r < len(on); {
+		if !on[r] {
+			r++
+			continue
+		}
+		lo := r
+		for r < len(on) && on[r] {
+			r++
+		}
+		d.spans = append(d.spans, [2]int{lo, r})
+	}
+	return d.spans
+}
+
+// stepRows runs step t for rows [lo, hi) after their embeddings are in cat.
+func (d *decoder) stepRows(t, lo, hi int) {
+	R, Hd, V, W, C := d.R, d.Hd, d.V, d.cell.width(), d.catWidth()
+	n := hi - lo
+	at := func(x []float64, w int) []float64 { return x[(t*R+lo)*w : (t*R+hi)*w] }
 	if d.attention {
-		split(R, R >= parallelRows, func(lo, hi int) {
-			for r := lo; r < hi; r++ {
+		hp, cat := d.hs[t*R*Hd:(t+1)*R*Hd], d.cat[t*R*C:(t+1)*R*C]
+		split(n, n >= parallelRows, func(a, b int) {
+			for r := lo + a; r < lo+b; r++ {
 				d.attend(t, r, hp, cat)
 			}
 		})
 	}
-	upre, u := d.upre[t*R*Hd:(t+1)*R*Hd], d.u[t*R*Hd:(t+1)*R*Hd]
-	gemmNT(R, Hd, C, cat, d.wc.W, 0, upre)
+	cat, upre, u := at(d.cat, C), at(d.upre, Hd), at(d.u, Hd)
+	gemmNT(n, Hd, C, cat, d.wc.W, 0, upre)
 	addRows(upre, d.bc.W)
 	for i, v := range upre {
 		u[i] = max(v, 0)
 	}
-	ax, ah := d.ax[t*R*W:(t+1)*R*W], d.ah[t*R*W:(t+1)*R*W]
-	gemmNT(R, W, Hd, u, d.cell.wx.W, 0, ax)
+	ax, ah, hp := at(d.ax, W), at(d.ah, W), at(d.hs, Hd)
+	gemmNT(n, W, Hd, u, d.cell.wx.W, 0, ax)
 	addRows(ax, d.cell.bx.W)
-	gemmNT(R, W, Hd, hp, d.cell.wh.W, 0, ah)
+	gemmNT(n, W, Hd, hp, d.cell.wh.W, 0, ah)
 	addRows(ah, d.cell.bh.W)
-	h := d.hs[(t+1)*R*Hd : (t+2)*R*Hd]
-	d.cell.forwardRows(R, ax, ah, hp, d.cs[t*R*Hd:(t+1)*R*Hd], h, d.cs[(t+1)*R*Hd:(t+2)*R*Hd],
-		d.act[t*R*W:(t+1)*R*W], d.aux[t*R*Hd:(t+1)*R*Hd])
-	lp := d.logp[t*R*V : (t+1)*R*V]
-	gemmNT(R, V, Hd, h, d.wo.W, 0, lp)
-	split(R, R >= parallelRows, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
+	h := d.hs[((t+1)*R+lo)*Hd : ((t+1)*R+hi)*Hd]
+	cn := d.cs[((t+1)*R+lo)*Hd : ((t+1)*R+hi)*Hd]
+	d.cell.forwardRows(n, ax, ah, hp, at(d.cs, Hd), h, cn, at(d.act, W), at(d.aux, Hd))
+	lp := at(d.logp, V)
+	gemmNT(n, V, Hd, h, d.wo.W, 0, lp)
+	split(n, n >= parallelRows, func(a, b int) {
+		for r := a; r < b; r++ {
 			l := lp[r*V : (r+1)*V]
 			for j, v := range d.bo.W {
 				l[j] += v
@@ -409,7 +457,7 @@ func (d *decoder) attend(t, r int, hp, cat []float64) {
 // the parameters and into dmem.
 func (d *decoder) backward(scale float64, dmem []float64) {
 	B, K, R, S := d.run.B, d.run.K, d.R, d.S
-	E, Hd, V, W, C, T := d.E, d.Hd, d.V, d.cell.width(), d.catWidth(), d.tmax
+	Hd, V, W, C, T := d.Hd, d.V, d.cell.width(), d.catWidth(), d.tmax
 	lstm := d.cell.kind == LSTM
 	d.dlog = grow(d.dlog, S*R*V)
 	d.dax = grow(d.dax, S*R*W)
@@ -440,50 +488,16 @@ func (d *decoder) backward(scale float64, dmem []float64) {
 				dl[d.perm(k, y)] -= w
 			}
 		}
-		gemmNN(R, Hd, V, dlog, d.wo.W, 1, d.dH)
-		dax, dah := d.dax[t*R*W:(t+1)*R*W], d.dah[t*R*W:(t+1)*R*W]
-		hp := d.hs[t*R*Hd : (t+1)*R*Hd]
-		d.cell.backward(R, d.dH, d.dC, d.act[t*R*W:(t+1)*R*W], d.aux[t*R*Hd:(t+1)*R*Hd],
-			hp, d.cs[t*R*Hd:(t+1)*R*Hd], dax, dah, d.dP, d.dQ)
-		gemmNN(R, Hd, W, dax, d.cell.wx.W, 0, d.du)
-		dupre, upre := d.dupre[t*R*Hd:(t+1)*R*Hd], d.upre[t*R*Hd:(t+1)*R*Hd]
-		for i, v := range upre {
-			if v > 0 {
-				dupre[i] = d.du[i]
-			} else {
-				dupre[i] = 0
+		for r, on := range d.on[t*R : (t+1)*R] {
+			if !on { // zero coefficients in the weight gradients below
+				clear(d.dax[(t*R+r)*W : (t*R+r+1)*W])
+				clear(d.dah[(t*R+r)*W : (t*R+r+1)*W])
+				clear(d.dupre[(t*R+r)*Hd : (t*R+r+1)*Hd])
 			}
 		}
-		gemmNN(R, C, Hd, dupre, d.wc.W, 0, d.dcat)
-		mask := d.mask[t*R*E : (t+1)*R*E]
-		for r := range R {
-			y := d.yin[t*R+r]
-			de, g := d.dcat[r*C:r*C+E], d.emb.G[y*E:(y+1)*E]
-			for j, m := range mask[r*E : (r+1)*E] {
-				g[j] += de[j] * m
-			}
-			if !d.attention {
-				continue
-			}
-			dctx := d.dcat[r*C+E : (r+1)*C]
-			h, dh := hp[r*Hd:(r+1)*Hd], d.dP[r*Hd:(r+1)*Hd]
-			mem, dm := d.mem[r*(T+2)*Hd:], dmem[r*(T+2)*Hd:]
-			a := d.attn[(t*R+r)*T : (t*R+r)*T+d.run.lens[r]]
-			var s float64
-			da := d.da[:0]
-			for j := range a {
-				da = append(da, dot(dctx, mem[j*Hd:(j+1)*Hd]))
-				s += a[j] * da[j]
-			}
-			for j, aj := range a {
-				oj, doj := mem[j*Hd:(j+1)*Hd], dm[j*Hd:(j+1)*Hd]
-				axpy(aj, dctx, doj)
-				ds := aj * (da[j] - s)
-				axpy(ds, oj, dh)
-				axpy(ds, h, doj)
-			}
+		for _, sp := range d.spansAt(t) {
+			d.backwardRows(t, sp[0], sp[1], dmem)
 		}
-		gemmNN(R, Hd, W, dah, d.cell.wh.W, 1, d.dP)
 		d.dH, d.dP = d.dP, d.dH
 		d.dC, d.dQ = d.dQ, d.dC
 	}
@@ -503,6 +517,63 @@ func (d *decoder) backward(scale float64, dmem []float64) {
 	sumRows(d.cell.bh.G, d.dah[:n*W])
 	gemmTN(Hd, C, n, d.dupre[:n*Hd], d.cat[:n*C], d.wc.G)
 	sumRows(d.bc.G, d.dupre[:n*Hd])
+}
+
+// backwardRows runs the backward pass of step t for rows [lo, hi): from
+// dlog and the state gradients dH, dC (R×Hd) to the parameter gradients of
+// the step, dmem, and the previous state's gradients in dP, dQ.
+func (d *decoder) backwardRows(t, lo, hi int, dmem []float64) {
+	R, E, Hd, V, W, C, T := d.R, d.E, d.Hd, d.V, d.cell.width(), d.catWidth(), d.tmax
+	n := hi - lo
+	at := func(x []float64, w int) []float64 { return x[(t*R+lo)*w : (t*R+hi)*w] }
+	rows := func(x []float64, w int) []float64 { return x[lo*w : hi*w] }
+	dH, dC, dP, dQ := rows(d.dH, Hd), rows(d.dC, Hd), rows(d.dP, Hd), rows(d.dQ, Hd)
+	gemmNN(n, Hd, V, at(d.dlog, V), d.wo.W, 1, dH)
+	dax, dah, hp := at(d.dax, W), at(d.dah, W), at(d.hs, Hd)
+	d.cell.backward(n, dH, dC, at(d.act, W), at(d.aux, Hd), hp, at(d.cs, Hd), dax, dah, dP, dQ)
+	du := rows(d.du, Hd)
+	gemmNN(n, Hd, W, dax, d.cell.wx.W, 0, du)
+	dupre, upre := at(d.dupre, Hd), at(d.upre, Hd)
+	for i, v := range upre {
+		if v > 0 {
+			dupre[i] = du[i]
+		} else {
+			dupre[i] = 0
+		}
+	}
+	dcat := rows(d.dcat, C)
+	gemmNN(n, C, Hd, dupre, d.wc.W, 0, dcat)
+	mask := at(d.mask, E)
+	hpAll := d.hs[t*R*Hd : (t+1)*R*Hd]
+	for i := range n {
+		r := lo + i
+		y := d.yin[t*R+r]
+		de, g := dcat[i*C:i*C+E], d.emb.G[y*E:(y+1)*E]
+		for j, m := range mask[i*E : (i+1)*E] {
+			g[j] += de[j] * m
+		}
+		if !d.attention {
+			continue
+		}
+		dctx := dcat[i*C+E : (i+1)*C]
+		h, dh := hpAll[r*Hd:(r+1)*Hd], dP[i*Hd:(i+1)*Hd]
+		mem, dm := d.mem[r*(T+2)*Hd:], dmem[r*(T+2)*Hd:]
+		a := d.attn[(t*R+r)*T : (t*R+r)*T+d.run.lens[r]]
+		var s float64
+		da := d.da[:0]
+		for j := range a {
+			da = append(da, dot(dctx, mem[j*Hd:(j+1)*Hd]))
+			s += a[j] * da[j]
+		}
+		for j, aj := range a {
+			oj, doj := mem[j*Hd:(j+1)*Hd], dm[j*Hd:(j+1)*Hd]
+			axpy(aj, dctx, doj)
+			ds := aj * (da[j] - s)
+			axpy(ds, oj, dh)
+			axpy(ds, h, doj)
+		}
+	}
+	gemmNN(n, Hd, W, dah, d.cell.wh.W, 1, dP)
 }
 
 // Mode says how the copies of an example are fed and read when decoding

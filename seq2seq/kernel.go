@@ -41,6 +41,31 @@ func accRows(y, coef []float64, cstride int, b []float64, ldb, k int) {
 	}
 }
 
+// accRows4 is accRows for the four rows y[q·ldy : q·ldy+n], q = 0…3, with
+// coefficients coef[q·crow + l·cstride]: each row of b is read once for
+// all four.
+func accRows4(y []float64, ldy, n int, coef []float64, cstride, crow int, b []float64, ldb, k int) {
+	if n == 0 || k == 0 {
+		return
+	}
+	_ = y[3*ldy+n-1]
+	_ = coef[3*crow+(k-1)*cstride]
+	_ = b[(k-1)*ldb+n-1]
+	v := 0
+	if useAVX2 {
+		v = n &^ 3
+		if v > 0 {
+			accRows4AVX2(&y[0], ldy, v, &coef[0], cstride, crow, &b[0], ldb, k)
+		}
+	}
+	if v == n {
+		return
+	}
+	for q := range 4 {
+		accRows(y[q*ldy+v:q*ldy+n], coef[q*crow:], cstride, b[v:], ldb, k)
+	}
+}
+
 // adamConsts are the scalars of one Adam update, in the order the assembly
 // reads them.
 type adamConsts struct {

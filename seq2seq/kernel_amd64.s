@@ -144,3 +144,194 @@ loop:
 end:
 	VZEROUPPER
 	RET
+
+// func accRows4AVX2(y *float64, ldy, n int, coef *float64, cstride, crow int, b *float64, ldb, k int)
+//
+// For the four rows q = 0…3 of y (ldy apart): y_q[0:n] += Σ_{l<k}
+// coef[q·crow + l·cstride]·b[l·ldb : l·ldb+n], l in order; n is a multiple
+// of 4 and k ≥ 1. Each load of b serves four rows.
+TEXT ·accRows4AVX2(SB), NOSPLIT, $0-72
+	MOVQ y+0(FP), DI
+	MOVQ ldy+8(FP), R12
+	SHLQ $3, R12
+	MOVQ n+16(FP), CX
+	MOVQ coef+24(FP), R8
+	MOVQ cstride+32(FP), R9
+	SHLQ $3, R9
+	MOVQ crow+40(FP), R13
+	SHLQ $3, R13
+	MOVQ b+48(FP), SI
+	MOVQ ldb+56(FP), R10
+	SHLQ $3, R10
+	MOVQ k+64(FP), R11
+	LEAQ (R12)(R12*2), R15 // 3·ldy
+	LEAQ (R13)(R13*2), R14 // 3·crow
+
+cols8:
+	CMPQ CX, $8
+	JL   cols4
+	VMOVUPD (DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD (DI)(R12*1), Y2
+	VMOVUPD 32(DI)(R12*1), Y3
+	VMOVUPD (DI)(R12*2), Y4
+	VMOVUPD 32(DI)(R12*2), Y5
+	VMOVUPD (DI)(R15*1), Y6
+	VMOVUPD 32(DI)(R15*1), Y7
+	MOVQ R8, AX
+	MOVQ SI, BX
+	MOVQ R11, DX
+
+rows8:
+	VMOVUPD (BX), Y8
+	VMOVUPD 32(BX), Y9
+	VBROADCASTSD (AX), Y10
+	VMULPD Y8, Y10, Y11
+	VMULPD Y9, Y10, Y12
+	VADDPD Y11, Y0, Y0
+	VADDPD Y12, Y1, Y1
+	VBROADCASTSD (AX)(R13*1), Y10
+	VMULPD Y8, Y10, Y11
+	VMULPD Y9, Y10, Y12
+	VADDPD Y11, Y2, Y2
+	VADDPD Y12, Y3, Y3
+	VBROADCASTSD (AX)(R13*2), Y10
+	VMULPD Y8, Y10, Y11
+	VMULPD Y9, Y10, Y12
+	VADDPD Y11, Y4, Y4
+	VADDPD Y12, Y5, Y5
+	VBROADCASTSD (AX)(R14*1), Y10
+	VMULPD Y8, Y10, Y11
+	VMULPD Y9, Y10, Y12
+	VADDPD Y11, Y6, Y6
+	VADDPD Y12, Y7, Y7
+	ADDQ R9, AX
+	ADDQ R10, BX
+	DECQ DX
+	JNZ  rows8
+
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, (DI)(R12*1)
+	VMOVUPD Y3, 32(DI)(R12*1)
+	VMOVUPD Y4, (DI)(R12*2)
+	VMOVUPD Y5, 32(DI)(R12*2)
+	VMOVUPD Y6, (DI)(R15*1)
+	VMOVUPD Y7, 32(DI)(R15*1)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	SUBQ $8, CX
+	JMP  cols8
+
+cols4:
+	CMPQ CX, $4
+	JL   done4
+	VMOVUPD (DI), Y0
+	VMOVUPD (DI)(R12*1), Y2
+	VMOVUPD (DI)(R12*2), Y4
+	VMOVUPD (DI)(R15*1), Y6
+	MOVQ R8, AX
+	MOVQ SI, BX
+	MOVQ R11, DX
+
+rows4x:
+	VMOVUPD (BX), Y8
+	VBROADCASTSD (AX), Y10
+	VMULPD Y8, Y10, Y11
+	VADDPD Y11, Y0, Y0
+	VBROADCASTSD (AX)(R13*1), Y10
+	VMULPD Y8, Y10, Y11
+	VADDPD Y11, Y2, Y2
+	VBROADCASTSD (AX)(R13*2), Y10
+	VMULPD Y8, Y10, Y11
+	VADDPD Y11, Y4, Y4
+	VBROADCASTSD (AX)(R14*1), Y10
+	VMULPD Y8, Y10, Y11
+	VADDPD Y11, Y6, Y6
+	ADDQ R9, AX
+	ADDQ R10, BX
+	DECQ DX
+	JNZ  rows4x
+
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y2, (DI)(R12*1)
+	VMOVUPD Y4, (DI)(R12*2)
+	VMOVUPD Y6, (DI)(R15*1)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	SUBQ $4, CX
+	JMP  cols4
+
+done4:
+	VZEROUPPER
+	RET
+
+// func dots4x4AVX2(c *float64, ldc int, a *float64, lda int, b *float64, ldb, k int)
+//
+// c[q·ldc + p] = (+0) + a_q·b_p for rows q = 0…3 of a and p = 0…3 of b, each
+// dot product summed as gonum's GemvN sums a row: even and odd columns in
+// two running sums, pairs of columns in order, then even + odd. A register
+// holds the two running sums of two dot products side by side. k is even.
+TEXT ·dots4x4AVX2(SB), NOSPLIT, $0-56
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R12
+	SHLQ $3, R12
+	MOVQ a+16(FP), SI
+	MOVQ lda+24(FP), R9
+	SHLQ $3, R9
+	MOVQ b+32(FP), BX
+	MOVQ ldb+40(FP), R10
+	SHLQ $3, R10
+	MOVQ k+48(FP), CX
+	SHRQ $1, CX
+	LEAQ (R9)(R9*2), R11  // 3·lda
+	LEAQ (R10)(R10*2), R13 // 3·ldb
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+
+#define DOTS4_ROW(A, S0, S1) \
+	VBROADCASTF128 A, Y10         \
+	VMULPD         Y8, Y10, Y11   \
+	VMULPD         Y9, Y10, Y12   \
+	VADDPD         Y11, S0, S0    \
+	VADDPD         Y12, S1, S1
+
+pairs:
+	VMOVUPD     (BX), X8
+	VINSERTF128 $1, (BX)(R10*1), Y8, Y8
+	VMOVUPD     (BX)(R10*2), X9
+	VINSERTF128 $1, (BX)(R13*1), Y9, Y9
+	DOTS4_ROW((SI), Y0, Y1)
+	DOTS4_ROW((SI)(R9*1), Y2, Y3)
+	DOTS4_ROW((SI)(R9*2), Y4, Y5)
+	DOTS4_ROW((SI)(R11*1), Y6, Y7)
+	ADDQ $16, SI
+	ADDQ $16, BX
+	DECQ CX
+	JNZ  pairs
+
+	VXORPD X15, X15, X15
+	LEAQ   (R12)(R12*2), R13
+
+#define DOTS4_STORE(S, SX, DST) \
+	VEXTRACTF128 $1, S, X13    \
+	VHADDPD      X13, SX, X14  \
+	VADDPD       X15, X14, X14 \
+	VMOVUPD      X14, DST
+
+	DOTS4_STORE(Y0, X0, (DI))
+	DOTS4_STORE(Y1, X1, 16(DI))
+	DOTS4_STORE(Y2, X2, (DI)(R12*1))
+	DOTS4_STORE(Y3, X3, 16(DI)(R12*1))
+	DOTS4_STORE(Y4, X4, (DI)(R12*2))
+	DOTS4_STORE(Y5, X5, 16(DI)(R12*2))
+	DOTS4_STORE(Y6, X6, (DI)(R13*1))
+	DOTS4_STORE(Y7, X7, 16(DI)(R13*1))
+	VZEROUPPER
+	RET

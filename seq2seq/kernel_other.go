@@ -9,3 +9,11 @@ func accRowsAVX2(y *float64, n int, coef *float64, cstride int, b *float64, ldb,
 }
 
 func adamAVX2(w, grad, m, v *float64, n int, k *adamConsts) { panic("unreachable") }
+
+func accRows4AVX2(y *float64, ldy, n int, coef *float64, cstride, crow int, b *float64, ldb, k int) {
+	panic("unreachable")
+}
+
+func dots4x4AVX2(c *float64, ldc int, a *float64, lda int, b *float64, ldb, k int) {
+	panic("unreachable")
+}

@@ -42,7 +42,7 @@ func randomValues(r *rand.Rand, n int) []float64 {
 
 // TestKernelsAgreeBitwise checks that the assembly kernels compute every
 // element bit for bit as the Go ones, over lengths that exercise their
-// 32-, 4- and 1-wide parts.
+// 32-, 8-, 4- and 1-wide parts.
 func TestKernelsAgreeBitwise(t *testing.T) {
 	if !useAVX2 {
 		t.Skip("no AVX2 kernels on this CPU")
@@ -60,6 +60,30 @@ func TestKernelsAgreeBitwise(t *testing.T) {
 				run(false, func() { accRows(yg, coef, cstride, b, ldb, k) })
 				if !bitsEqual(ya, yg) {
 					t.Fatalf("accRows n=%d k=%d cstride=%d: assembly and Go differ", n, k, cstride)
+				}
+				crow := k*cstride + r.IntN(2)
+				coef4, y4 := randomValues(r, 4*crow), randomValues(r, 4*ldb)
+				y4a, y4g := slices.Clone(y4), slices.Clone(y4)
+				run(true, func() { accRows4(y4a, ldb, n, coef4, cstride, crow, b, ldb, k) })
+				run(false, func() { accRows4(y4g, ldb, n, coef4, cstride, crow, b, ldb, k) })
+				for q := range 4 {
+					run(false, func() { accRows(y4[q*ldb:q*ldb+n], coef4[q*crow:], cstride, b, ldb, k) })
+				}
+				if !bitsEqual(y4a, y4g) || !bitsEqual(y4a, y4) {
+					t.Fatalf("accRows4 n=%d k=%d cstride=%d: assembly, Go and accRows differ", n, k, cstride)
+				}
+			}
+		}
+	}
+	for _, m := range []int{1, 4, 5, 9} {
+		for _, n := range []int{1, 2, 3, 4, 6, 8, 13} {
+			for _, k := range []int{1, 2, 4, 6, 8, 64} {
+				a, b := randomValues(r, m*k), randomValues(r, n*k)
+				ca, cg := make([]float64, m*n), make([]float64, m*n)
+				run(true, func() { gemmNT(m, n, k, a, b, 0, ca) })
+				run(false, func() { gemmNT(m, n, k, a, b, 0, cg) })
+				if !bitsEqual(ca, cg) {
+					t.Fatalf("gemmNT m=%d n=%d k=%d: assembly and Dgemv differ", m, n, k)
 				}
 			}
 		}

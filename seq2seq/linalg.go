@@ -10,9 +10,10 @@ import (
 // impl is the pure-Go BLAS every fused kernel runs on.
 var impl gonum.Implementation
 
-// The matrix products run row by row: A·Bᵀ on gonum's Dgemv, A·B and Aᵀ·B on
-// accRows (kernel.go), which beat Dgemm on the small shapes used here and
-// spawn no goroutines. Every output element is computed by the same
+// The matrix products run on gonum's Dgemv (A·Bᵀ) and on accRows (A·B and
+// Aᵀ·B), or on AVX2 kernels (kernel.go) that take several rows at once but
+// compute every element by exactly the same operations. They beat Dgemm on
+// the small shapes used here and spawn no goroutines. Every output element is computed by the same
 // sequence of operations whatever the number of rows, so a row's result
 // never depends on the batch it is in. Large products are split over two
 // goroutines by rows of C, which does not change any element's arithmetic.
@@ -46,7 +47,23 @@ func gemmNT(m, n, k int, a, b []float64, beta float64, c []float64) {
 		return
 	}
 	split(m, m*n*k >= parallelMACs, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
+		i := lo
+		if useAVX2 && beta == 0 && k%2 == 0 {
+			// Four rows of A at a time against four rows of B, summed
+			// as Dgemv sums the rows of B it takes four at a time; Dgemv
+			// itself does the n mod 4 rows it takes otherwise.
+			n4 := n &^ 3
+			for ; i+4 <= hi; i += 4 {
+				_, _, _ = a[(i+4)*k-1], b[n*k-1], c[(i+4)*n-1]
+				for j := 0; j < n4; j += 4 {
+					dots4x4AVX2(&c[i*n+j], n, &a[i*k], k, &b[j*k], k, k)
+				}
+				for q := i; q < i+4 && n4 < n; q++ {
+					impl.Dgemv(blas.NoTrans, n-n4, k, 1, b[n4*k:], k, a[q*k:(q+1)*k], 1, beta, c[q*n+n4:(q+1)*n], 1)
+				}
+			}
+		}
+		for ; i < hi; i++ {
 			impl.Dgemv(blas.NoTrans, n, k, 1, b, k, a[i*k:(i+1)*k], 1, beta, c[i*n:(i+1)*n], 1)
 		}
 	})
@@ -59,12 +76,15 @@ func gemmNN(m, n, k int, a, b []float64, beta float64, c []float64) {
 		return
 	}
 	split(m, m*n*k >= parallelMACs, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			ci := c[i*n : (i+1)*n]
-			if beta != 1 {
-				scale(beta, ci)
-			}
-			accRows(ci, a[i*k:(i+1)*k], 1, b, n, k)
+		if beta != 1 {
+			scale(beta, c[lo*n:hi*n])
+		}
+		i := lo
+		for ; i+4 <= hi; i += 4 {
+			accRows4(c[i*n:(i+4)*n], n, n, a[i*k:(i+4)*k], 1, k, b, n, k)
+		}
+		for ; i < hi; i++ {
+			accRows(c[i*n:(i+1)*n], a[i*k:(i+1)*k], 1, b, n, k)
 		}
 	})
 }
@@ -77,12 +97,25 @@ func gemmTN(m, n, k int, a, b []float64, c []float64) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
+	// B is taken a block of rows at a time, small enough to stay in cache
+	// while every row of C passes over it; blocks go in order of l.
+	kb := max(1, tnBlock/n)
 	split(m, m*n*k >= parallelMACs, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			accRows(c[i*n:(i+1)*n], a[i:], m, b, n, k)
+		for l0 := 0; l0 < k; l0 += kb {
+			l1 := min(k, l0+kb)
+			i := lo
+			for ; i+4 <= hi; i += 4 {
+				accRows4(c[i*n:(i+4)*n], n, n, a[l0*m+i:], m, 1, b[l0*n:], n, l1-l0)
+			}
+			for ; i < hi; i++ {
+				accRows(c[i*n:(i+1)*n], a[l0*m+i:], m, b[l0*n:], n, l1-l0)
+			}
 		}
 	})
 }
+
+// tnBlock is the number of elements of B gemmTN keeps in cache at once.
+const tnBlock = 4 << 10
 
 // addRows sets each of the rows of x (rows×n) to x_r + b.
 func addRows(x []float64, b []float64) {
