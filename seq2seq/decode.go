@@ -1,31 +1,89 @@
 package seq2seq
 
-import "slices"
+import (
+	"runtime"
+	"slices"
+	"sync"
+)
 
 // decodeChunk bounds the rows decoded at once, and so the memory used.
 const decodeChunk = 128
+
+// decodeWorkers is how many chunks are decoded at once, each by a twin of
+// the model with its own buffers. Rows are computed independently, so the
+// outputs do not depend on it.
+var decodeWorkers = runtime.GOMAXPROCS(0)
 
 // Greedy decodes the commands ins (ids ending in EOS) under the copies cp
 // in the given mode, without dropout, for at most Config.MaxOutput steps.
 // Each output ends at its first EOS (included), or has MaxOutput ids and no
 // EOS.
 func (m *Model) Greedy(ins [][]int, cp Copies, mode Mode) ([][]int, error) {
-	out := make([][]int, 0, len(ins))
+	out := make([][]int, len(ins))
 	chunk := max(1, decodeChunk/cp.K())
-	for lo := 0; lo < len(ins); lo += chunk {
+	workers := min(decodeWorkers, (len(ins)+chunk-1)/chunk)
+	if workers <= 1 {
+		return out, m.greedyChunks(ins, cp, mode, chunk, 0, 1, out)
+	}
+	if m.tied() {
+		m.gather(m.kernelParams())
+	}
+	for len(m.twins) < workers {
+		m.twins = append(m.twins, m.twin())
+	}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = m.twins[w].greedyChunks(ins, cp, mode, chunk, w, workers, out)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// greedyChunks decodes chunks first, first+stride, … of ins into out.
+func (m *Model) greedyChunks(ins [][]int, cp Copies, mode Mode, chunk, first, stride int, out [][]int) error {
+	for lo := first * chunk; lo < len(ins); lo += stride * chunk {
 		part := ins[lo:min(len(ins), lo+chunk)]
 		if err := m.setInputs(part, cp); err != nil {
-			return nil, err
+			return err
 		}
 		R := len(part) * cp.K()
 		m.encode(R)
 		m.dec.forward(m.mem, decodeSpec{B: len(part), K: cp.K(), perms: cp.Out, lens: m.lens[:R],
 			maxSteps: m.Config.MaxOutput, mode: mode})
-		for _, p := range m.dec.pred {
-			out = append(out, slices.Clone(p))
+		for i, p := range m.dec.pred {
+			out[lo+i] = slices.Clone(p)
 		}
 	}
-	return out, nil
+	return nil
+}
+
+// twin returns a plain model that reads m's kernel parameters (gathered,
+// for a tied model) but has buffers of its own.
+func (m *Model) twin() *Model {
+	cfg := m.Config
+	cfg.Group = nil
+	t, err := newPlain(cfg)
+	if err != nil {
+		panic(err) // m was built from the same valid config
+	}
+	t.enc.emb = m.enc.emb
+	for i, d := range t.enc.dirs {
+		d.cell = m.enc.dirs[i].cell
+	}
+	t.dec.emb, t.dec.wc, t.dec.bc, t.dec.wo, t.dec.bo = m.dec.emb, m.dec.wc, m.dec.bc, m.dec.wo, m.dec.bo
+	t.dec.cell = m.dec.cell
+	t.params = t.kernelParams()
+	return t
 }
 
 // ExactMatch reports whether a greedy output equals the target: the output
