@@ -30,7 +30,7 @@ type Model struct {
 	params []*Param
 	ties   map[*Param]*tie // by big tensor; nil for a plain model (tied.go)
 
-	twins  []*Model // decoding workers sharing the parameters (decode.go)
+	twins []*Model // decoding workers sharing the parameters (decode.go)
 
 	mem    []float64 // R×(Tmax+2)×D·H encoder memory
 	dmem   []float64
