@@ -1,9 +1,9 @@
 package seq2seq
 
-import (
-	"math"
-	"sync"
-)
+import "math"
+
+// adamWork is the cost of one element's update in multiply-adds (see split).
+const adamWork = 4
 
 // Adam is PyTorch's Adam with coupled L2 weight decay, preceded by
 // gradient-norm clipping; its moments are exported so a checkpoint can
@@ -54,21 +54,10 @@ func (a *Adam) Update(ps []*Param) float64 {
 	bc2 := 1 - math.Pow(a.Beta2, float64(a.Step))
 	k := &adamConsts{c: c, wd: a.WeightDecay, b1: a.Beta1, omb1: 1 - a.Beta1, b2: a.Beta2, omb2: 1 - a.Beta2,
 		step: a.LR / bc1, s2: 1 / math.Sqrt(bc2), eps: a.Eps}
-	var wg sync.WaitGroup
 	for i, p := range ps {
-		if len(p.W) < 1<<14 {
-			adamRow(p.W, p.G, a.M[i], a.V[i], k)
-			continue
-		}
-		// Large tensors are split in two halves updated concurrently.
-		h := len(p.W) / 2
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			adamRow(p.W[h:], p.G[h:], a.M[i][h:], a.V[i][h:], k)
-		}()
-		adamRow(p.W[:h], p.G[:h], a.M[i][:h], a.V[i][:h], k)
+		split(len(p.W), 4, len(p.W)*adamWork, func(lo, hi int) {
+			adamRow(p.W[lo:hi], p.G[lo:hi], a.M[i][lo:hi], a.V[i][lo:hi], k)
+		})
 	}
-	wg.Wait()
 	return norm
 }

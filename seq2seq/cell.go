@@ -71,11 +71,11 @@ func (c *cell) init(r *rand.Rand) {
 // width returns G·H, the width of a_x and a_h.
 func (c *cell) width() int { return c.kind.Gates() * c.hid }
 
-// forward computes, for each of the rows, the new state from ax and ah (rows ×
+// forward computes, for each of the rows and the units [j0, j1), the new state from ax and ah (rows ×
 // G·H, biases included) and the previous state. It stores the gate
 // activations in act (rows × G·H) and, for GRU a_h^n and for LSTM tanh(c'),
 // in aux (rows × H). c and cPrev are ignored unless the cell is an LSTM.
-func (c *cell) forward(rows int, ax, ah, hPrev, cPrev, h, cNext, act, aux []float64) {
+func (c *cell) forward(rows, j0, j1 int, ax, ah, hPrev, cPrev, h, cNext, act, aux []float64) {
 	H, W := c.hid, c.width()
 	for r := range rows {
 		x, hh := ax[r*W:(r+1)*W], ah[r*W:(r+1)*W]
@@ -83,13 +83,13 @@ func (c *cell) forward(rows int, ax, ah, hPrev, cPrev, h, cNext, act, aux []floa
 		hp, hn := hPrev[r*H:(r+1)*H], h[r*H:(r+1)*H]
 		switch c.kind {
 		case RNN:
-			for j := range H {
+			for j := j0; j < j1; j++ {
 				v := math.Tanh(x[j] + hh[j])
 				a[j], hn[j] = v, v
 			}
 		case GRU:
 			ahn := aux[r*H : (r+1)*H]
-			for j := range H {
+			for j := j0; j < j1; j++ {
 				rg := sigmoid(x[j] + hh[j])
 				z := sigmoid(x[H+j] + hh[H+j])
 				ahn[j] = hh[2*H+j]
@@ -99,7 +99,7 @@ func (c *cell) forward(rows int, ax, ah, hPrev, cPrev, h, cNext, act, aux []floa
 			}
 		case LSTM:
 			cp, cn, tc := cPrev[r*H:(r+1)*H], cNext[r*H:(r+1)*H], aux[r*H:(r+1)*H]
-			for j := range H {
+			for j := j0; j < j1; j++ {
 				i := sigmoid(x[j] + hh[j])
 				f := sigmoid(x[H+j] + hh[H+j])
 				g := math.Tanh(x[2*H+j] + hh[2*H+j])
@@ -159,19 +159,13 @@ func (c *cell) backward(rows int, dh, dc, act, aux, hPrev, cPrev, dax, dah, dhPr
 	}
 }
 
-// parallelRows is the number of rows from which the per-row work of a step
-// is split over two goroutines.
-const parallelRows = 64
+// transcendentalWork is the cost of one exp or tanh in multiply-adds, for
+// deciding when to split a loop of them (see split).
+const transcendentalWork = 16
 
-// forwardRows is forward, split over two goroutines for many rows.
+// forwardRows is forward over all units, split over two threads when big.
 func (c *cell) forwardRows(rows int, ax, ah, hPrev, cPrev, h, cNext, act, aux []float64) {
-	if rows < parallelRows {
-		c.forward(rows, ax, ah, hPrev, cPrev, h, cNext, act, aux)
-		return
-	}
-	H, W := c.hid, c.width()
-	split(rows, true, func(lo, hi int) {
-		c.forward(hi-lo, ax[lo*W:hi*W], ah[lo*W:hi*W], hPrev[lo*H:hi*H], cPrev[lo*H:hi*H],
-			h[lo*H:hi*H], cNext[lo*H:hi*H], act[lo*W:hi*W], aux[lo*H:hi*H])
+	split(c.hid, 4, rows*c.hid*(c.kind.Gates()+1)*transcendentalWork, func(lo, hi int) {
+		c.forward(rows, lo, hi, ax, ah, hPrev, cPrev, h, cNext, act, aux)
 	})
 }

@@ -31,6 +31,7 @@ func (m *Model) Greedy(ins [][]int, cp Copies, mode Mode) ([][]int, error) {
 	for len(m.twins) < workers {
 		m.twins = append(m.twins, m.twin())
 	}
+	defer theHelper.hold()()
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {

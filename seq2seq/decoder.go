@@ -395,7 +395,7 @@ func (d *decoder) stepRows(t, lo, hi int) {
 	at := func(x []float64, w int) []float64 { return x[(t*R+lo)*w : (t*R+hi)*w] }
 	if d.attention {
 		hp, cat := d.hs[t*R*Hd:(t+1)*R*Hd], d.cat[t*R*C:(t+1)*R*C]
-		split(n, n >= parallelRows, func(a, b int) {
+		split(n, 1, n*Hd*(d.tmax+1)*2, func(a, b int) {
 			for r := lo + a; r < lo+b; r++ {
 				d.attend(t, r, hp, cat)
 			}
@@ -417,7 +417,7 @@ func (d *decoder) stepRows(t, lo, hi int) {
 	d.cell.forwardRows(n, ax, ah, hp, at(d.cs, Hd), h, cn, at(d.act, W), at(d.aux, Hd))
 	lp := at(d.logp, V)
 	gemmNT(n, V, Hd, h, d.wo.W, 0, lp)
-	split(n, n >= parallelRows, func(a, b int) {
+	split(n, 1, n*V*transcendentalWork, func(a, b int) {
 		for r := a; r < b; r++ {
 			l := lp[r*V : (r+1)*V]
 			for j, v := range d.bo.W {

@@ -21,7 +21,6 @@ type encoder struct {
 	tokens      []int // R×Tmax, padded
 	lens        []int
 	x, dx       []float64 // T×R×E
-	dh          []float64 // 2×R×H scratch for the final states' gradients
 }
 
 func newEncoder(cfg Config) *encoder {
@@ -74,51 +73,50 @@ func (e *encoder) forward(rows int, tokens, lens []int, mem []float64) {
 		}
 	}
 	clear(mem[:rows*(e.tmax+2)*Hd])
-	for d, l := range e.dirs {
-		H := l.cell.hid
-		l.forward(rows, T, e.x, lens)
-		for t := range T {
-			st := l.state(t)
-			for r := range rows {
-				if t < lens[r] {
-					o := (r*(e.tmax+2)+t)*Hd + d*H
-					copy(mem[o:o+H], st[r*H:(r+1)*H])
-				}
+	// The directions are independent: they run on two threads when big.
+	split(len(e.dirs), 1, rows*T*Hd*e.dirs[0].cell.width(), func(lo, hi int) {
+		for d := lo; d < hi; d++ {
+			e.forwardDir(d, rows, T, lens, mem)
+		}
+	})
+}
+
+// forwardDir runs direction d and writes its part of mem.
+func (e *encoder) forwardDir(d, rows, T int, lens []int, mem []float64) {
+	l, Hd := e.dirs[d], e.width()
+	H := l.cell.hid
+	l.forward(rows, T, e.x, lens)
+	for t := range T {
+		st := l.state(t)
+		for r := range rows {
+			if t < lens[r] {
+				o := (r*(e.tmax+2)+t)*Hd + d*H
+				copy(mem[o:o+H], st[r*H:(r+1)*H])
 			}
 		}
-		h, c := l.final()
-		for r := range rows {
-			o := (r*(e.tmax+2)+e.tmax)*Hd + d*H
-			copy(mem[o:o+H], h[r*H:(r+1)*H])
-			copy(mem[o+Hd:o+Hd+H], c[r*H:(r+1)*H])
-		}
+	}
+	h, c := l.final()
+	for r := range rows {
+		o := (r*(e.tmax+2)+e.tmax)*Hd + d*H
+		copy(mem[o:o+H], h[r*H:(r+1)*H])
+		copy(mem[o+Hd:o+Hd+H], c[r*H:(r+1)*H])
 	}
 }
 
 // backward accumulates parameter gradients from dmem, the gradient of the
 // memory written by the last forward.
 func (e *encoder) backward(dmem []float64) {
-	E, Hd, rows, T := e.emb.Shape[1], e.width(), e.rows, e.steps
+	E, rows, T := e.emb.Shape[1], e.rows, e.steps
+	split(len(e.dirs), 1, rows*T*e.width()*e.dirs[0].cell.width(), func(lo, hi int) {
+		for d := lo; d < hi; d++ {
+			e.backwardDir(d, dmem)
+		}
+	})
+	// The input gradient sums the directions' parts in order.
 	e.dx = grow(e.dx, T*rows*E)
 	clear(e.dx)
-	for d, l := range e.dirs {
-		H := l.cell.hid
-		e.dh = grow(e.dh, 2*rows*H)
-		dh := e.dh
-		for r := range rows {
-			o := (r*(e.tmax+2)+e.tmax)*Hd + d*H
-			copy(dh[r*H:(r+1)*H], dmem[o:o+H])
-			copy(dh[(rows+r)*H:(rows+r+1)*H], dmem[o+Hd:o+Hd+H])
-		}
-		dout := func(t int, dst []float64) {
-			for r := range rows {
-				if t < e.lens[r] {
-					o := (r*(e.tmax+2)+t)*Hd + d*H
-					axpy(1, dmem[o:o+H], dst[r*H:(r+1)*H])
-				}
-			}
-		}
-		l.backward(e.lens, dout, dh[:rows*H], dh[rows*H:], e.x, e.dx)
+	for _, l := range e.dirs {
+		l.addInputGrad(e.dx)
 	}
 	for t := range T {
 		for r := range rows {
@@ -128,4 +126,26 @@ func (e *encoder) backward(dmem []float64) {
 			}
 		}
 	}
+}
+
+// backwardDir runs direction d's backward pass from dmem.
+func (e *encoder) backwardDir(d int, dmem []float64) {
+	l, Hd, rows := e.dirs[d], e.width(), e.rows
+	H := l.cell.hid
+	l.dhFinal = grow(l.dhFinal, 2*rows*H)
+	dh := l.dhFinal
+	for r := range rows {
+		o := (r*(e.tmax+2)+e.tmax)*Hd + d*H
+		copy(dh[r*H:(r+1)*H], dmem[o:o+H])
+		copy(dh[(rows+r)*H:(rows+r+1)*H], dmem[o+Hd:o+Hd+H])
+	}
+	dout := func(t int, dst []float64) {
+		for r := range rows {
+			if t < e.lens[r] {
+				o := (r*(e.tmax+2)+t)*Hd + d*H
+				axpy(1, dmem[o:o+H], dst[r*H:(r+1)*H])
+			}
+		}
+	}
+	l.backward(e.lens, dout, dh[:rows*H], dh[rows*H:])
 }

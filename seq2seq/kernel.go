@@ -80,11 +80,13 @@ func adamRow(w, g, m, v []float64, k *adamConsts) {
 	n := len(w)
 	g, m, v = g[:n], m[:n], v[:n]
 	j := 0
-	if useAVX2 {
-		j = n &^ 3
-		if j > 0 {
-			adamAVX2(&w[0], &g[0], &m[0], &v[0], j, k)
-		}
+	if useAVX2 && hasAVX512 && n >= 8 {
+		j = n &^ 7
+		adamAVX512(&w[0], &g[0], &m[0], &v[0], j, k)
+	}
+	if useAVX2 && n-j >= 4 {
+		adamAVX2(&w[j], &g[j], &m[j], &v[j], (n-j)&^3, k)
+		j += (n - j) &^ 3
 	}
 	for ; j < n; j++ {
 		gj := float64(g[j]*k.c) + float64(k.wd*w[j])

@@ -5,6 +5,9 @@ import "golang.org/x/sys/cpu"
 // useAVX2 selects the assembly kernels; tests turn it off to compare.
 var useAVX2 = cpu.X86.HasAVX2
 
+// hasAVX512 adds the AVX-512 version of Adam's kernel (under useAVX2).
+var hasAVX512 = cpu.X86.HasAVX512F
+
 //go:noescape
 func accRowsAVX2(y *float64, n int, coef *float64, cstride int, b *float64, ldb, k int)
 
@@ -16,3 +19,9 @@ func accRows4AVX2(y *float64, ldy, n int, coef *float64, cstride, crow int, b *f
 
 //go:noescape
 func dots4x4AVX2(c *float64, ldc int, a *float64, lda int, b *float64, ldb, k int)
+
+//go:noescape
+func dotsRowAVX2(c *float64, a *float64, b *float64, ldb, k, n int)
+
+//go:noescape
+func adamAVX512(w, grad, m, v *float64, n int, k *adamConsts)

@@ -335,3 +335,162 @@ pairs:
 	DOTS4_STORE(Y7, X7, 16(DI)(R13*1))
 	VZEROUPPER
 	RET
+
+// func dotsRowAVX2(c *float64, a *float64, b *float64, ldb, k, n int)
+//
+// c[p] = (+0) + a·b_p for the rows p < n of b (ldb apart), each dot product
+// summed as in dots4x4AVX2 (gonum's GemvN order); sixteen, then four, rows
+// at a time, so that eight running sums are in flight. n is a multiple of 4
+// and k is even.
+TEXT ·dotsRowAVX2(SB), NOSPLIT, $0-48
+	MOVQ c+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), BX
+	MOVQ ldb+24(FP), R10
+	SHLQ $3, R10
+	MOVQ k+32(FP), R8
+	SHRQ $1, R8
+	MOVQ n+40(FP), R9
+	LEAQ (R10)(R10*2), R13 // 3·ldb
+	VXORPD X12, X12, X12
+
+#define DOTSROW_PAIR(P, S0, S1) \
+	VMOVUPD     (P), X8               \
+	VINSERTF128 $1, (P)(R10*1), Y8, Y8 \
+	VMULPD      Y15, Y8, Y8           \
+	VADDPD      Y8, S0, S0            \
+	VMOVUPD     (P)(R10*2), X9        \
+	VINSERTF128 $1, (P)(R13*1), Y9, Y9 \
+	VMULPD      Y15, Y9, Y9           \
+	VADDPD      Y9, S1, S1
+
+#define DOTSROW_STORE(S, SX, DST) \
+	VEXTRACTF128 $1, S, X13    \
+	VHADDPD      X13, SX, X14  \
+	VADDPD       X12, X14, X14 \
+	VMOVUPD      X14, DST
+
+rows16:
+	CMPQ R9, $16
+	JL   rows4
+	MOVQ BX, DX
+	LEAQ (BX)(R10*4), R11
+	LEAQ (R11)(R10*4), R12
+	LEAQ (R12)(R10*4), R14
+	MOVQ SI, AX
+	MOVQ R8, CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+
+pairs16:
+	VBROADCASTF128 (AX), Y15
+	DOTSROW_PAIR(DX, Y0, Y1)
+	DOTSROW_PAIR(R11, Y2, Y3)
+	DOTSROW_PAIR(R12, Y4, Y5)
+	DOTSROW_PAIR(R14, Y6, Y7)
+	ADDQ $16, AX
+	ADDQ $16, DX
+	ADDQ $16, R11
+	ADDQ $16, R12
+	ADDQ $16, R14
+	DECQ CX
+	JNZ  pairs16
+
+	DOTSROW_STORE(Y0, X0, (DI))
+	DOTSROW_STORE(Y1, X1, 16(DI))
+	DOTSROW_STORE(Y2, X2, 32(DI))
+	DOTSROW_STORE(Y3, X3, 48(DI))
+	DOTSROW_STORE(Y4, X4, 64(DI))
+	DOTSROW_STORE(Y5, X5, 80(DI))
+	DOTSROW_STORE(Y6, X6, 96(DI))
+	DOTSROW_STORE(Y7, X7, 112(DI))
+	ADDQ $128, DI
+	LEAQ (BX)(R10*8), BX
+	LEAQ (BX)(R10*8), BX
+	SUBQ $16, R9
+	JMP  rows16
+
+rows4:
+	CMPQ R9, $4
+	JL   donerow
+	MOVQ BX, DX
+	MOVQ SI, AX
+	MOVQ R8, CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+
+pairs4:
+	VBROADCASTF128 (AX), Y15
+	DOTSROW_PAIR(DX, Y0, Y1)
+	ADDQ $16, AX
+	ADDQ $16, DX
+	DECQ CX
+	JNZ  pairs4
+
+	DOTSROW_STORE(Y0, X0, (DI))
+	DOTSROW_STORE(Y1, X1, 16(DI))
+	ADDQ $32, DI
+	LEAQ (BX)(R10*4), BX
+	SUBQ $4, R9
+	JMP  rows4
+
+donerow:
+	VZEROUPPER
+	RET
+
+// func adamAVX512(w, grad, m, v *float64, n int, k *adamConsts)
+//
+// adamAVX2 eight elements at a time; n is a multiple of 8.
+TEXT ·adamAVX512(SB), NOSPLIT, $0-48
+	MOVQ w+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ m+16(FP), R8
+	MOVQ v+24(FP), R9
+	MOVQ n+32(FP), CX
+	MOVQ k+40(FP), AX
+	VBROADCASTSD 0(AX), Z8   // c
+	VBROADCASTSD 8(AX), Z9   // λ
+	VBROADCASTSD 16(AX), Z10 // β₁
+	VBROADCASTSD 24(AX), Z11 // 1−β₁
+	VBROADCASTSD 32(AX), Z12 // β₂
+	VBROADCASTSD 40(AX), Z13 // 1−β₂
+	VBROADCASTSD 48(AX), Z14 // step
+	VBROADCASTSD 56(AX), Z15 // s₂
+	VBROADCASTSD 64(AX), Z7  // ε
+	XORQ BX, BX
+
+loop512:
+	CMPQ BX, CX
+	JGE  end512
+	VMOVUPD (DI)(BX*8), Z0   // w
+	VMULPD  (SI)(BX*8), Z8, Z1
+	VMULPD  Z0, Z9, Z2
+	VADDPD  Z2, Z1, Z1       // g ← g·c + λw
+	VMULPD  (R8)(BX*8), Z10, Z2
+	VMULPD  Z1, Z11, Z3
+	VADDPD  Z3, Z2, Z2       // m ← β₁m + (1−β₁)g
+	VMULPD  (R9)(BX*8), Z12, Z3
+	VMULPD  Z1, Z13, Z4
+	VMULPD  Z1, Z4, Z4
+	VADDPD  Z4, Z3, Z3       // v ← β₂v + ((1−β₂)g)g
+	VMOVUPD Z2, (R8)(BX*8)
+	VMOVUPD Z3, (R9)(BX*8)
+	VSQRTPD Z3, Z3
+	VMULPD  Z15, Z3, Z3
+	VADDPD  Z7, Z3, Z3       // √v·s₂ + ε
+	VMULPD  Z14, Z2, Z2
+	VDIVPD  Z3, Z2, Z2       // step·m / (√v·s₂ + ε)
+	VSUBPD  Z2, Z0, Z0
+	VMOVUPD Z0, (DI)(BX*8)
+	ADDQ    $8, BX
+	JMP     loop512
+
+end512:
+	VZEROUPPER
+	RET

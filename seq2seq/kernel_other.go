@@ -2,7 +2,7 @@
 
 package seq2seq
 
-var useAVX2 = false
+var useAVX2, hasAVX512 = false, false
 
 func accRowsAVX2(y *float64, n int, coef *float64, cstride int, b *float64, ldb, k int) {
 	panic("unreachable")
@@ -17,3 +17,7 @@ func accRows4AVX2(y *float64, ldy, n int, coef *float64, cstride, crow int, b *f
 func dots4x4AVX2(c *float64, ldc int, a *float64, lda int, b *float64, ldb, k int) {
 	panic("unreachable")
 }
+
+func dotsRowAVX2(c *float64, a *float64, b *float64, ldb, k, n int) { panic("unreachable") }
+
+func adamAVX512(w, grad, m, v *float64, n int, k *adamConsts) { panic("unreachable") }

@@ -76,7 +76,7 @@ func TestKernelsAgreeBitwise(t *testing.T) {
 		}
 	}
 	for _, m := range []int{1, 4, 5, 9} {
-		for _, n := range []int{1, 2, 3, 4, 6, 8, 13} {
+		for _, n := range []int{1, 2, 3, 4, 6, 8, 13, 16, 20, 37, 64} {
 			for _, k := range []int{1, 2, 4, 6, 8, 64} {
 				a, b := randomValues(r, m*k), randomValues(r, n*k)
 				ca, cg := make([]float64, m*n), make([]float64, m*n)
@@ -88,7 +88,7 @@ func TestKernelsAgreeBitwise(t *testing.T) {
 			}
 		}
 	}
-	for _, n := range []int{1, 3, 4, 7, 64, 1001} {
+	for _, n := range []int{1, 3, 4, 7, 8, 12, 15, 64, 1001} {
 		w, g, v := randomValues(r, n), randomValues(r, n), randomValues(r, n)
 		for i := range v {
 			v[i] = math.Abs(v[i])
@@ -96,10 +96,19 @@ func TestKernelsAgreeBitwise(t *testing.T) {
 		m := randomValues(r, n)
 		k := &adamConsts{c: 0.7, wd: 1e-4, b1: 0.9, omb1: 1 - 0.9, b2: 0.999, omb2: 1 - 0.999, step: 3e-4, s2: 1.7, eps: 1e-8}
 		wa, ma, va := slices.Clone(w), slices.Clone(m), slices.Clone(v)
+		w2, m2, v2 := slices.Clone(w), slices.Clone(m), slices.Clone(v)
 		run(true, func() { adamRow(wa, g, ma, va, k) })
+		run(true, func() {
+			defer func(saved bool) { hasAVX512 = saved }(hasAVX512)
+			hasAVX512 = false
+			adamRow(w2, g, m2, v2, k)
+		})
 		run(false, func() { adamRow(w, g, m, v, k) })
 		if !bitsEqual(wa, w) || !bitsEqual(ma, m) || !bitsEqual(va, v) {
-			t.Fatalf("adamRow n=%d: assembly and Go differ", n)
+			t.Fatalf("adamRow n=%d: assembly (AVX-512: %v) and Go differ", n, hasAVX512)
+		}
+		if !bitsEqual(w2, w) || !bitsEqual(m2, m) || !bitsEqual(v2, v) {
+			t.Fatalf("adamRow n=%d: AVX2 assembly and Go differ", n)
 		}
 	}
 }

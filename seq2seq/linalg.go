@@ -13,29 +13,11 @@ var impl gonum.Implementation
 // The matrix products run on gonum's Dgemv (A·Bᵀ) and on accRows (A·B and
 // Aᵀ·B), or on AVX2 kernels (kernel.go) that take several rows at once but
 // compute every element by exactly the same operations. They beat Dgemm on
-// the small shapes used here and spawn no goroutines. Every output element is computed by the same
+// the small shapes used here. Every output element is computed by the same
 // sequence of operations whatever the number of rows, so a row's result
-// never depends on the batch it is in. Large products are split over two
-// goroutines by rows of C, which does not change any element's arithmetic.
-
-// parallelMACs is the size (m·n·k) above which a product is split in two.
-const parallelMACs = 1 << 19
-
-// split runs f(lo, hi) over [0, n), in two halves concurrently when big.
-func split(n int, big bool, f func(lo, hi int)) {
-	if !big || n < 2 {
-		f(0, n)
-		return
-	}
-	h := n / 2
-	done := make(chan struct{})
-	go func() {
-		f(h, n)
-		close(done)
-	}()
-	f(0, h)
-	<-done
-}
+// never depends on the batch it is in. Products are cut in two by split
+// (parallel.go) along rows of C, or along its columns when C has few rows
+// (batch 1), which does not change any element's arithmetic.
 
 // gemmNT sets C = A·Bᵀ + beta·C for row-major A (m×k), B (n×k), C (m×n).
 func gemmNT(m, n, k int, a, b []float64, beta float64, c []float64) {
@@ -46,27 +28,49 @@ func gemmNT(m, n, k int, a, b []float64, beta float64, c []float64) {
 		scale(beta, c[:m*n])
 		return
 	}
-	split(m, m*n*k >= parallelMACs, func(lo, hi int) {
-		i := lo
-		if useAVX2 && beta == 0 && k%2 == 0 {
-			// Four rows of A at a time against four rows of B, summed
-			// as Dgemv sums the rows of B it takes four at a time; Dgemv
-			// itself does the n mod 4 rows it takes otherwise.
-			n4 := n &^ 3
-			for ; i+4 <= hi; i += 4 {
-				_, _, _ = a[(i+4)*k-1], b[n*k-1], c[(i+4)*n-1]
-				for j := 0; j < n4; j += 4 {
-					dots4x4AVX2(&c[i*n+j], n, &a[i*k], k, &b[j*k], k, k)
-				}
-				for q := i; q < i+4 && n4 < n; q++ {
-					impl.Dgemv(blas.NoTrans, n-n4, k, 1, b[n4*k:], k, a[q*k:(q+1)*k], 1, beta, c[q*n+n4:(q+1)*n], 1)
-				}
+	if m < 4 {
+		split(n, 4, m*n*k, func(lo, hi int) {
+			ntBlock(0, m, lo, hi, n, k, a, b, beta, c)
+		})
+		return
+	}
+	split(m, 4, m*n*k, func(lo, hi int) {
+		ntBlock(lo, hi, 0, n, n, k, a, b, beta, c)
+	})
+}
+
+// ntBlock computes rows [i0, i1) and columns [j0, j1) of gemmNT's C; j0 is
+// a multiple of 4 or the columns are all of C.
+func ntBlock(i0, i1, j0, j1, n, k int, a, b []float64, beta float64, c []float64) {
+	i := i0
+	fast := useAVX2 && beta == 0 && k%2 == 0
+	j4 := j0 + (j1-j0)&^3 // columns before j4 go to the AVX2 kernels
+	if fast {
+		// Four rows of A at a time against four rows of B, summed as
+		// Dgemv sums the rows of B it takes four at a time; Dgemv itself
+		// does the rows it takes fewer at a time.
+		for ; i+4 <= i1; i += 4 {
+			_, _, _ = a[(i+4)*k-1], b[j1*k-1], c[(i+3)*n+j1-1]
+			for j := j0; j < j4; j += 4 {
+				dots4x4AVX2(&c[i*n+j], n, &a[i*k], k, &b[j*k], k, k)
+			}
+			for q := i; q < i+4 && j4 < j1; q++ {
+				impl.Dgemv(blas.NoTrans, j1-j4, k, 1, b[j4*k:], k, a[q*k:(q+1)*k], 1, beta, c[q*n+j4:q*n+j1], 1)
 			}
 		}
-		for ; i < hi; i++ {
-			impl.Dgemv(blas.NoTrans, n, k, 1, b, k, a[i*k:(i+1)*k], 1, beta, c[i*n:(i+1)*n], 1)
+	}
+	for ; i < i1; i++ {
+		j := j0
+		if fast && j4 > j0 {
+			// One row of A against the rows of B, sixteen at a time.
+			_, _, _ = a[(i+1)*k-1], b[j4*k-1], c[i*n+j4-1]
+			dotsRowAVX2(&c[i*n+j0], &a[i*k], &b[j0*k], k, k, j4-j0)
+			j = j4
 		}
-	})
+		if j < j1 {
+			impl.Dgemv(blas.NoTrans, j1-j, k, 1, b[j*k:], k, a[i*k:(i+1)*k], 1, beta, c[i*n+j:i*n+j1], 1)
+		}
+	}
 }
 
 // gemmNN sets C = A·B + beta·C for row-major A (m×k), B (k×n), C (m×n):
@@ -75,18 +79,31 @@ func gemmNN(m, n, k int, a, b []float64, beta float64, c []float64) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
-	split(m, m*n*k >= parallelMACs, func(lo, hi int) {
-		if beta != 1 {
-			scale(beta, c[lo*n:hi*n])
-		}
-		i := lo
-		for ; i+4 <= hi; i += 4 {
-			accRows4(c[i*n:(i+4)*n], n, n, a[i*k:(i+4)*k], 1, k, b, n, k)
-		}
-		for ; i < hi; i++ {
-			accRows(c[i*n:(i+1)*n], a[i*k:(i+1)*k], 1, b, n, k)
-		}
+	if m < 4 {
+		split(n, 4, m*n*k, func(lo, hi int) {
+			nnBlock(0, m, lo, hi, n, k, a, b, beta, c)
+		})
+		return
+	}
+	split(m, 4, m*n*k, func(lo, hi int) {
+		nnBlock(lo, hi, 0, n, n, k, a, b, beta, c)
 	})
+}
+
+// nnBlock computes rows [i0, i1) and columns [j0, j1) of gemmNN's C.
+func nnBlock(i0, i1, j0, j1, n, k int, a, b []float64, beta float64, c []float64) {
+	if beta != 1 {
+		for i := i0; i < i1; i++ {
+			scale(beta, c[i*n+j0:i*n+j1])
+		}
+	}
+	i := i0
+	for ; i+4 <= i1; i += 4 {
+		accRows4(c[i*n+j0:(i+3)*n+j1], n, j1-j0, a[i*k:(i+4)*k], 1, k, b[j0:], n, k)
+	}
+	for ; i < i1; i++ {
+		accRows(c[i*n+j0:i*n+j1], a[i*k:(i+1)*k], 1, b[j0:], n, k)
+	}
 }
 
 // gemmTN adds Aᵀ·B to C for row-major A (k×m), B (k×n), C (m×n): the weight
@@ -100,7 +117,7 @@ func gemmTN(m, n, k int, a, b []float64, c []float64) {
 	// B is taken a block of rows at a time, small enough to stay in cache
 	// while every row of C passes over it; blocks go in order of l.
 	kb := max(1, tnBlock/n)
-	split(m, m*n*k >= parallelMACs, func(lo, hi int) {
+	split(m, 4, m*n*k, func(lo, hi int) {
 		for l0 := 0; l0 < k; l0 += kb {
 			l1 := min(k, l0+kb)
 			i := lo

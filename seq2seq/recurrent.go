@@ -12,11 +12,13 @@ type recurrent struct {
 	reverse bool
 
 	rows, steps    int
+	x              []float64 // the last forward's input
 	ax, ah         []float64 // T×R×W: W_x x_t + b_x (by t), W_h h + b_h (by i)
 	act, aux       []float64 // T×R×W and T×R×H saved activations (by i)
 	hs, cs         []float64 // (T+1)×R×H states (by i)
 	dax, dah       []float64 // T×R×W gradients (dax by t, dah by i)
 	dh, dc, dp, dq []float64 // R×H running gradients
+	dhFinal        []float64 // 2×R×H: the final h's and c's gradients
 }
 
 // time returns the time index processed at step i.
@@ -41,6 +43,7 @@ func (l *recurrent) forward(rows, steps int, x []float64, lens []int) {
 	l.cs = grow(l.cs, (n+rows)*H)
 	clear(l.hs[:rows*H])
 	clear(l.cs[:rows*H])
+	l.x = x
 	gemmNT(n, W, c.in, x, c.wx.W, 0, l.ax)
 	addRows(l.ax[:n*W], c.bx.W)
 	for i := range steps {
@@ -79,8 +82,8 @@ func (l *recurrent) final() (h, c []float64) {
 
 // backward takes dout(t, dst) that adds the gradient of the output at time t
 // (R×H) to dst, and the gradients of the final states; it accumulates the
-// parameter gradients and adds the input gradients to dx (T×R×in).
-func (l *recurrent) backward(lens []int, dout func(t int, dst []float64), dhFinal, dcFinal, x, dx []float64) {
+// parameter gradients (addInputGrad then gives the input's).
+func (l *recurrent) backward(lens []int, dout func(t int, dst []float64), dhFinal, dcFinal []float64) {
 	c := l.cell
 	H, W, rows, steps := c.hid, c.width(), l.rows, l.steps
 	n := steps * rows
@@ -111,8 +114,14 @@ func (l *recurrent) backward(lens []int, dout func(t int, dst []float64), dhFina
 		l.dc, l.dq = l.dq, l.dc
 	}
 	gemmTN(W, H, n, l.dah, l.hs[:n*H], c.wh.G)
-	gemmTN(W, c.in, n, l.dax, x, c.wx.G)
+	gemmTN(W, c.in, n, l.dax, l.x, c.wx.G)
 	sumRows(c.bx.G, l.dax)
 	sumRows(c.bh.G, l.dah)
-	gemmNN(n, c.in, W, l.dax, c.wx.W, 1, dx)
+}
+
+// addInputGrad adds the gradient of the last backward's input to dx
+// (T×R×in).
+func (l *recurrent) addInputGrad(dx []float64) {
+	n := l.steps * l.rows
+	gemmNN(n, l.cell.in, l.cell.width(), l.dax, l.cell.wx.W, 1, dx)
 }

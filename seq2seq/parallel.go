@@ -1,0 +1,123 @@
+package seq2seq
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// A training step at batch 1 is a chain of small products, a few
+// microseconds each, too short for a goroutine per product (waking one costs
+// about as much as the product). split hands half of such a product to one
+// helper thread that spins while products keep coming and sleeps when they
+// stop, as OpenMP's worker threads do. Splitting never changes arithmetic:
+// every output element is computed by the same operations on whichever
+// thread computes it.
+
+// splitWork is the work (in multiply-adds, or elements for elementwise
+// loops) from which a loop is cut in two.
+const splitWork = 1 << 13
+
+// spinRounds is how many polls the helper makes before it sleeps.
+const spinRounds = 1 << 18
+
+// split runs f over [0, n): in two parts, the upper one on the helper, when
+// work ≥ splitWork and the helper is free, else at once on the caller. The
+// cut is a multiple of align.
+func split(n, align, work int, f func(lo, hi int)) {
+	cut := (n / 2) &^ (align - 1)
+	if work < splitWork || cut == 0 || !theHelper.post(f, cut, n) {
+		f(0, n)
+		return
+	}
+	f(0, cut)
+	theHelper.wait()
+}
+
+// helper is the second thread of split. One caller uses it at a time (mu);
+// others run their loops whole.
+type helper struct {
+	mu     sync.Mutex
+	once   sync.Once
+	off    bool // GOMAXPROCS is 1: no second thread
+	f      func(lo, hi int)
+	lo, hi int
+	posted atomic.Uint64 // jobs posted
+	taken  atomic.Uint64 // jobs claimed, by the helper or back by the caller
+	done   atomic.Uint64 // jobs finished
+	asleep atomic.Bool
+	wake   chan struct{}
+	held   atomic.Int32 // > 0 while callers run goroutines of their own
+}
+
+var theHelper helper
+
+// post offers f(lo, hi) to the helper; false means the caller must run it.
+func (h *helper) post(f func(lo, hi int), lo, hi int) bool {
+	h.once.Do(func() {
+		h.off = runtime.GOMAXPROCS(0) < 2
+		if !h.off {
+			h.wake = make(chan struct{}, 1)
+			go h.run()
+		}
+	})
+	if h.off || h.held.Load() > 0 || !h.mu.TryLock() {
+		return false
+	}
+	h.f, h.lo, h.hi = f, lo, hi
+	h.posted.Add(1)
+	if h.asleep.Load() {
+		select {
+		case h.wake <- struct{}{}:
+		default:
+		}
+	}
+	return true
+}
+
+// wait returns once the posted job is done, running it itself if the
+// helper has not taken it yet (it may be descheduled or asleep).
+func (h *helper) wait() {
+	job := h.posted.Load()
+	if h.taken.CompareAndSwap(job-1, job) {
+		h.f(h.lo, h.hi)
+		h.done.Store(job)
+	}
+	for spins := 1; h.done.Load() != job; spins++ {
+		if spins%256 == 0 {
+			runtime.Gosched()
+		}
+	}
+	h.f = nil
+	h.mu.Unlock()
+}
+
+// hold keeps the helper asleep, and split on one thread, until the
+// returned function is called: for callers that run as many goroutines as
+// there are threads, which a spinning helper would slow down.
+func (h *helper) hold() (release func()) {
+	h.held.Add(1)
+	return func() { h.held.Add(-1) }
+}
+
+func (h *helper) run() {
+	var seen uint64
+	for {
+		for spins := 0; h.posted.Load() == seen; spins++ {
+			if spins < spinRounds && h.held.Load() == 0 {
+				continue
+			}
+			h.asleep.Store(true)
+			if h.posted.Load() == seen {
+				<-h.wake
+			}
+			h.asleep.Store(false)
+			spins = 0
+		}
+		seen = h.posted.Load()
+		if h.taken.CompareAndSwap(seen-1, seen) {
+			h.f(h.lo, h.hi)
+			h.done.Store(seen)
+		}
+	}
+}
