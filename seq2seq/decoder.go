@@ -121,6 +121,14 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 	R := B * K
 	d.R = R
 	E, Hd, V, W, C, S := d.E, d.Hd, d.V, d.cell.width(), d.catWidth(), spec.maxSteps
+	// Training keeps every step for the backward pass. Decoding alone
+	// keeps one: its buffers stay in cache, and after each step the new
+	// state and inputs move to slot 0 for the next.
+	train := spec.targets != nil
+	S, steps := 1, S
+	if train {
+		S = steps
+	}
 	d.yin = growInt(d.yin, (S+1)*R)
 	d.mask = grow(d.mask, S*R*E)
 	d.cat = grow(d.cat, S*R*C)
@@ -180,18 +188,22 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 	}
 	var loss float64
 	t := 0
-	for ; t < S && active > 0; t++ {
+	for ; t < steps && active > 0; t++ {
+		tb := 0 // the step's slot in the buffers
+		if train {
+			tb = t
+		}
 		if compact && active < B {
-			d.compact(t)
+			d.compact(tb)
 			B, R = d.run.B, d.R
 		}
-		for r, on := 0, d.on[t*R:(t+1)*R]; r < R; r++ {
+		for r, on := 0, d.on[tb*R:(tb+1)*R]; r < R; r++ {
 			// In training, the rows of finished examples idle until the
 			// batch ends: nothing reads them and their gradients are zero.
-			on[r] = spec.targets == nil || !done[d.ids[r%B]]
+			on[r] = !train || !done[d.ids[r%B]]
 		}
-		d.step(t)
-		next := d.yin[(t+1)*R : (t+2)*R]
+		d.step(tb)
+		next := d.yin[(tb+1)*R : (tb+2)*R]
 		for r := range next {
 			next[r] = eosID
 		}
@@ -201,13 +213,13 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 				continue
 			}
 			if spec.mode == Equizero && spec.targets == nil {
-				if d.equizeroStep(t, b) {
+				if d.equizeroStep(tb, b) {
 					done[b] = true
 					active--
 				}
 				continue
 			}
-			q := d.combined(t, i)
+			q := d.combined(tb, i)
 			p := argmax(q)
 			d.pred[b] = append(d.pred[b], p)
 			in := p
@@ -231,11 +243,16 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 			for k := range K {
 				if spec.mode == Independent && spec.targets == nil {
 					r := k*B + i
-					next[r] = argmax(d.logp[(t*R+r)*V : (t*R+r+1)*V])
+					next[r] = argmax(d.logp[(tb*R+r)*V : (tb*R+r+1)*V])
 				} else {
 					next[k*B+i] = d.perm(k, in)
 				}
 			}
+		}
+		if !train {
+			copy(d.yin[:R], next)
+			copy(d.hs[:R*Hd], d.hs[R*Hd:2*R*Hd])
+			copy(d.cs[:R*Hd], d.cs[R*Hd:2*R*Hd])
 		}
 	}
 	d.S = t
