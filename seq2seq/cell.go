@@ -71,47 +71,118 @@ func (c *cell) init(r *rand.Rand) {
 // width returns G·H, the width of a_x and a_h.
 func (c *cell) width() int { return c.kind.Gates() * c.hid }
 
-// forward computes, for each of the rows and the units [j0, j1), the new state from ax and ah (rows ×
-// G·H, biases included) and the previous state. It stores the gate
-// activations in act (rows × G·H) and, for GRU a_h^n and for LSTM tanh(c'),
-// in aux (rows × H). c and cPrev are ignored unless the cell is an LSTM.
+// forward computes, for each of the rows and the units [j0, j1), the new state
+// from ax and ah (rows × G·H, biases included) and the previous state. It
+// stores the gate activations in act (rows × G·H) and, for GRU a_h^n and for
+// LSTM tanh(c'), in aux (rows × H). c and cPrev are ignored unless the cell
+// is an LSTM. σ and tanh are math.Exp and math.Tanh's arithmetic with the
+// exponentials of a block of units taken at once (expRow).
 func (c *cell) forward(rows, j0, j1 int, ax, ah, hPrev, cPrev, h, cNext, act, aux []float64) {
 	H, W := c.hid, c.width()
+	var e [4 * unitBlock]float64 // exponentials of one block of units
 	for r := range rows {
 		x, hh := ax[r*W:(r+1)*W], ah[r*W:(r+1)*W]
 		a := act[r*W : (r+1)*W]
 		hp, hn := hPrev[r*H:(r+1)*H], h[r*H:(r+1)*H]
-		switch c.kind {
-		case RNN:
-			for j := j0; j < j1; j++ {
-				v := math.Tanh(x[j] + hh[j])
-				a[j], hn[j] = v, v
-			}
-		case GRU:
-			ahn := aux[r*H : (r+1)*H]
-			for j := j0; j < j1; j++ {
-				rg := sigmoid(x[j] + hh[j])
-				z := sigmoid(x[H+j] + hh[H+j])
-				ahn[j] = hh[2*H+j]
-				n := math.Tanh(x[2*H+j] + rg*hh[2*H+j])
-				a[j], a[H+j], a[2*H+j] = rg, z, n
-				hn[j] = (1-z)*n + z*hp[j]
-			}
-		case LSTM:
-			cp, cn, tc := cPrev[r*H:(r+1)*H], cNext[r*H:(r+1)*H], aux[r*H:(r+1)*H]
-			for j := j0; j < j1; j++ {
-				i := sigmoid(x[j] + hh[j])
-				f := sigmoid(x[H+j] + hh[H+j])
-				g := math.Tanh(x[2*H+j] + hh[2*H+j])
-				o := sigmoid(x[3*H+j] + hh[3*H+j])
-				a[j], a[H+j], a[2*H+j], a[3*H+j] = i, f, g, o
-				cn[j] = f*cp[j] + i*g
-				tc[j] = math.Tanh(cn[j])
-				hn[j] = o * tc[j]
+		for b0 := j0; b0 < j1; b0 += unitBlock {
+			b1 := min(j1, b0+unitBlock)
+			nb := b1 - b0
+			switch c.kind {
+			case RNN:
+				for j := b0; j < b1; j++ {
+					e[j-b0] = 2 * math.Abs(x[j]+hh[j])
+				}
+				expRow(e[:nb], e[:nb])
+				for j := b0; j < b1; j++ {
+					v := tanhWith(x[j]+hh[j], e[j-b0])
+					a[j], hn[j] = v, v
+				}
+			case GRU:
+				ahn := aux[r*H : (r+1)*H]
+				for j := b0; j < b1; j++ {
+					e[j-b0] = -(x[j] + hh[j])
+					e[nb+j-b0] = -(x[H+j] + hh[H+j])
+				}
+				expRow(e[:2*nb], e[:2*nb])
+				for j := b0; j < b1; j++ {
+					rg := 1 / (1 + e[j-b0])
+					a[j], a[H+j] = rg, 1/(1+e[nb+j-b0])
+					e[2*nb+j-b0] = 2 * math.Abs(x[2*H+j]+rg*hh[2*H+j])
+				}
+				expRow(e[2*nb:3*nb], e[2*nb:3*nb])
+				for j := b0; j < b1; j++ {
+					rg, z := a[j], a[H+j]
+					ahn[j] = hh[2*H+j]
+					n := tanhWith(x[2*H+j]+rg*hh[2*H+j], e[2*nb+j-b0])
+					a[2*H+j] = n
+					hn[j] = (1-z)*n + z*hp[j]
+				}
+			case LSTM:
+				cp, cn, tc := cPrev[r*H:(r+1)*H], cNext[r*H:(r+1)*H], aux[r*H:(r+1)*H]
+				for j := b0; j < b1; j++ {
+					e[j-b0] = -(x[j] + hh[j])
+					e[nb+j-b0] = -(x[H+j] + hh[H+j])
+					e[2*nb+j-b0] = 2 * math.Abs(x[2*H+j]+hh[2*H+j])
+					e[3*nb+j-b0] = -(x[3*H+j] + hh[3*H+j])
+				}
+				expRow(e[:4*nb], e[:4*nb])
+				for j := b0; j < b1; j++ {
+					k := j - b0
+					i, f := 1/(1+e[k]), 1/(1+e[nb+k])
+					g := tanhWith(x[2*H+j]+hh[2*H+j], e[2*nb+k])
+					o := 1 / (1 + e[3*nb+k])
+					a[j], a[H+j], a[2*H+j], a[3*H+j] = i, f, g, o
+					cn[j] = f*cp[j] + i*g
+					e[k] = 2 * math.Abs(cn[j])
+				}
+				expRow(e[:nb], e[:nb])
+				for j := b0; j < b1; j++ {
+					tc[j] = tanhWith(cn[j], e[j-b0])
+					hn[j] = a[3*H+j] * tc[j]
+				}
 			}
 		}
 	}
 }
+
+// unitBlock is how many units forward takes at once.
+const unitBlock = 32
+
+// tanhWith returns math.Tanh(x) given s = math.Exp(2|x|), by the same
+// operations as math.Tanh (which computes s itself when it needs it).
+func tanhWith(x, s float64) float64 {
+	const maxLog = 8.8029691931113054295988e+01 // log(2¹²⁷)
+	z := math.Abs(x)
+	switch {
+	case z > 0.5*maxLog:
+		if x < 0 {
+			return -1
+		}
+		return 1
+	case z >= 0.625:
+		z = 1 - 2/(s+1)
+		if x < 0 {
+			z = -z
+		}
+	default:
+		if x == 0 {
+			return x
+		}
+		s := x * x
+		z = x + x*s*((tanhP0*s+tanhP1)*s+tanhP2)/(((s+tanhQ0)*s+tanhQ1)*s+tanhQ2)
+	}
+	return z
+}
+
+// math.Tanh's rational approximation on |x| < 0.625 (Cephes).
+const (
+	tanhP0 = -9.64399179425052238628e-1
+	tanhP1 = -9.92877231001918586564e1
+	tanhP2 = -1.61468768441708447952e3
+	tanhQ0 = 1.12811678491632931402e2
+	tanhQ1 = 2.23548839060100448583e3
+	tanhQ2 = 4.84406305325125486048e3
+)
 
 // backward turns dh (and dc for LSTM), the gradients with respect to the new
 // state, into the gradients with respect to a_x (dax) and a_h (dah), and sets

@@ -96,3 +96,19 @@ func adamRow(w, g, m, v []float64, k *adamConsts) {
 		w[j] -= float64(k.step*mj) / (float64(math.Sqrt(vj)*k.s2) + k.eps)
 	}
 }
+
+// expRow sets dst[i] = math.Exp(src[i]), bit for bit, four at a time where
+// it can (dst and src may be the same slice).
+func expRow(dst, src []float64) {
+	n := len(src)
+	dst = dst[:n]
+	for i := 0; i < n; {
+		if useAVX2 && hasFMA && n-i >= 4 {
+			i += expAVX2(&dst[i], &src[i], n-i)
+		}
+		// The group the kernel stopped at (or the tail) goes one by one.
+		for end := min(n, i+4); i < end; i++ {
+			dst[i] = math.Exp(src[i])
+		}
+	}
+}

@@ -25,3 +25,10 @@ func dotsRowAVX2(c *float64, a *float64, b *float64, ldb, k, n int)
 
 //go:noescape
 func adamAVX512(w, grad, m, v *float64, n int, k *adamConsts)
+
+// hasFMA is math.Exp's condition for its fused multiply-add path, the one
+// expAVX2 reproduces.
+var hasFMA = cpu.X86.HasAVX && cpu.X86.HasFMA
+
+//go:noescape
+func expAVX2(dst, src *float64, n int) int

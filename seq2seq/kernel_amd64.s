@@ -494,3 +494,99 @@ loop512:
 end512:
 	VZEROUPPER
 	RET
+
+// Constants of math.Exp's amd64 assembly (exp_amd64.s), four copies each.
+#define EXPV(off, val) \
+	DATA expv<>+(off)(SB)/8, $val    \
+	DATA expv<>+(off+8)(SB)/8, $val  \
+	DATA expv<>+(off+16)(SB)/8, $val \
+	DATA expv<>+(off+24)(SB)/8, $val
+
+EXPV(0, 1.4426950408889634073599246810018920)            // LOG2E
+EXPV(32, 0.69314718055966295651160180568695068359375)    // LN2U
+EXPV(64, 0.28235290563031577122588448175013436025525412068e-12) // LN2L
+EXPV(96, 0.0625)
+EXPV(128, 2.4801587301587301587e-5)
+EXPV(160, 1.9841269841269841270e-4)
+EXPV(192, 1.3888888888888888889e-3)
+EXPV(224, 8.3333333333333333333e-3)
+EXPV(256, 4.1666666666666666667e-2)
+EXPV(288, 1.6666666666666666667e-1)
+EXPV(320, 0.5)
+EXPV(352, 1.0)
+EXPV(384, 2.0)
+EXPV(416, 708.0) // |x| bound of the lanes done here
+DATA expv<>+448(SB)/8, $0x7fffffffffffffff
+DATA expv<>+456(SB)/8, $0x7fffffffffffffff
+DATA expv<>+464(SB)/8, $0x7fffffffffffffff
+DATA expv<>+472(SB)/8, $0x7fffffffffffffff
+DATA expv<>+480(SB)/8, $1023
+DATA expv<>+488(SB)/8, $1023
+DATA expv<>+496(SB)/8, $1023
+DATA expv<>+504(SB)/8, $1023
+GLOBL expv<>(SB), RODATA, $512
+
+// func expAVX2(dst, src *float64, n int) int
+//
+// dst[i] = exp(src[i]) by exactly the operations of math.Exp's FMA path,
+// four at a time, for the groups of four before the first one with an
+// element outside [−708, 708] (or NaN), and returns how many it did.
+TEXT ·expAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ BX, BX
+	VMOVUPD expv<>+0(SB), Y15
+	VMOVUPD expv<>+32(SB), Y14
+	VMOVUPD expv<>+64(SB), Y13
+	VMOVUPD expv<>+96(SB), Y12
+	VMOVUPD expv<>+384(SB), Y11
+	VMOVUPD expv<>+352(SB), Y10
+	VMOVUPD expv<>+416(SB), Y9
+	VMOVUPD expv<>+448(SB), Y8
+
+exploop:
+	LEAQ 4(BX), AX
+	CMPQ AX, CX
+	JGT  expdone
+	VMOVUPD (SI)(BX*8), Y0
+	VANDPD   Y8, Y0, Y1
+	VCMPPD   $2, Y9, Y1, Y2 // |x| ≤ 708
+	VMOVMSKPD Y2, AX
+	CMPQ     AX, $15
+	JNE      expdone
+	VMULPD   Y15, Y0, Y1
+	VCVTPD2DQY Y1, X3      // k = round(x·log₂e)
+	VCVTDQ2PD X3, Y1
+	VFNMADD231PD Y14, Y1, Y0 // x − k·ln2 (upper)
+	VFNMADD231PD Y13, Y1, Y0 // (lower)
+	VMULPD   Y12, Y0, Y0
+	VMOVUPD  expv<>+128(SB), Y1
+	VFMADD213PD expv<>+160(SB), Y0, Y1
+	VFMADD213PD expv<>+192(SB), Y0, Y1
+	VFMADD213PD expv<>+224(SB), Y0, Y1
+	VFMADD213PD expv<>+256(SB), Y0, Y1
+	VFMADD213PD expv<>+288(SB), Y0, Y1
+	VFMADD213PD expv<>+320(SB), Y0, Y1
+	VFMADD213PD expv<>+352(SB), Y0, Y1
+	VMULPD   Y1, Y0, Y0
+	VADDPD   Y11, Y0, Y1
+	VMULPD   Y1, Y0, Y0
+	VADDPD   Y11, Y0, Y1
+	VMULPD   Y1, Y0, Y0
+	VADDPD   Y11, Y0, Y1
+	VMULPD   Y1, Y0, Y0
+	VADDPD   Y11, Y0, Y1
+	VFMADD213PD Y10, Y1, Y0
+	VPMOVSXDQ X3, Y3       // · 2^k
+	VPADDQ   expv<>+480(SB), Y3, Y3
+	VPSLLQ   $52, Y3, Y3
+	VMULPD   Y3, Y0, Y0
+	VMOVUPD  Y0, (DI)(BX*8)
+	ADDQ     $4, BX
+	JMP      exploop
+
+expdone:
+	MOVQ BX, ret+24(FP)
+	VZEROUPPER
+	RET

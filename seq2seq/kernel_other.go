@@ -21,3 +21,7 @@ func dots4x4AVX2(c *float64, ldc int, a *float64, lda int, b *float64, ldb, k in
 func dotsRowAVX2(c *float64, a *float64, b *float64, ldb, k, n int) { panic("unreachable") }
 
 func adamAVX512(w, grad, m, v *float64, n int, k *adamConsts) { panic("unreachable") }
+
+var hasFMA = false
+
+func expAVX2(dst, src *float64, n int) int { panic("unreachable") }

@@ -116,3 +116,44 @@ func TestKernelsAgreeBitwise(t *testing.T) {
 func bitsEqual(a, b []float64) bool {
 	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
 }
+
+// TestExpRowIsMathExp checks expRow against math.Exp bit for bit, over
+// ordinary arguments of several scales and the edge cases the kernel leaves
+// to math.Exp (overflow, underflow, infinities, NaN).
+func TestExpRowIsMathExp(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var x []float64
+	for _, s := range []float64{1e-300, 1e-8, 0.1, 1, 5, 40, 300, 708, 800} {
+		for range 4000 {
+			x = append(x, (2*r.Float64()-1)*s)
+		}
+	}
+	x = append(x, 0, math.Copysign(0, -1), 708, -708, 709.7, -745.2, -746, 710,
+		math.Inf(1), math.Inf(-1), math.NaN(), 1e-310, 3, 0.5)
+	for _, n := range []int{len(x), 1, 3, 5, 13} {
+		got := make([]float64, n)
+		expRow(got, x[len(x)-n:])
+		for i, v := range x[len(x)-n:] {
+			if want := math.Exp(v); math.Float64bits(got[i]) != math.Float64bits(want) && !(math.IsNaN(want) && math.IsNaN(got[i])) {
+				t.Fatalf("expRow(%v) = %v, math.Exp = %v", v, got[i], want)
+			}
+		}
+	}
+}
+
+// TestTanhWithIsMathTanh checks tanhWith against math.Tanh bit for bit.
+func TestTanhWithIsMathTanh(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	x := []float64{0, math.Copysign(0, -1), 0.625, -0.625, 44.01, -44.02, 50, math.Inf(1), math.Inf(-1), math.NaN()}
+	for _, s := range []float64{1e-9, 0.1, 0.7, 2, 20, 60} {
+		for range 20000 {
+			x = append(x, (2*r.Float64()-1)*s)
+		}
+	}
+	for _, v := range x {
+		got, want := tanhWith(v, math.Exp(2*math.Abs(v))), math.Tanh(v)
+		if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Fatalf("tanhWith(%v) = %v, math.Tanh = %v", v, got, want)
+		}
+	}
+}
