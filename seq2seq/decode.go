@@ -22,11 +22,17 @@ func (m *Model) Greedy(ins [][]int, cp Copies, mode Mode) ([][]int, error) {
 	out := make([][]int, len(ins))
 	chunk := max(1, decodeChunk/cp.K())
 	workers := min(decodeWorkers, (len(ins)+chunk-1)/chunk)
-	if workers <= 1 {
-		return out, m.greedyChunks(ins, cp, mode, chunk, 0, 1, out)
-	}
 	if m.tied() {
 		m.gather(m.kernelParams())
+	}
+	// The weights stay fixed while decoding: their packed copies, made
+	// once here, feed the faster products.
+	for _, p := range m.kernelParams() {
+		p.pack()
+		defer p.unpack()
+	}
+	if workers <= 1 {
+		return out, m.greedyChunks(ins, cp, mode, chunk, 0, 1, out)
 	}
 	for len(m.twins) < workers {
 		m.twins = append(m.twins, m.twin())

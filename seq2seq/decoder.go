@@ -419,21 +419,21 @@ func (d *decoder) stepRows(t, lo, hi int) {
 		})
 	}
 	cat, upre, u := at(d.cat, C), at(d.upre, Hd), at(d.u, Hd)
-	gemmNT(n, Hd, C, cat, d.wc.W, 0, upre)
+	mulWeights(n, cat, d.wc, upre)
 	addRows(upre, d.bc.W)
 	for i, v := range upre {
 		u[i] = max(v, 0)
 	}
 	ax, ah, hp := at(d.ax, W), at(d.ah, W), at(d.hs, Hd)
-	gemmNT(n, W, Hd, u, d.cell.wx.W, 0, ax)
+	mulWeights(n, u, d.cell.wx, ax)
 	addRows(ax, d.cell.bx.W)
-	gemmNT(n, W, Hd, hp, d.cell.wh.W, 0, ah)
+	mulWeights(n, hp, d.cell.wh, ah)
 	addRows(ah, d.cell.bh.W)
 	h := d.hs[((t+1)*R+lo)*Hd : ((t+1)*R+hi)*Hd]
 	cn := d.cs[((t+1)*R+lo)*Hd : ((t+1)*R+hi)*Hd]
 	d.cell.forwardRows(n, ax, ah, hp, at(d.cs, Hd), h, cn, at(d.act, W), at(d.aux, Hd))
 	lp := at(d.logp, V)
-	gemmNT(n, V, Hd, h, d.wo.W, 0, lp)
+	mulWeights(n, h, d.wo, lp)
 	split(n, 1, n*V*transcendentalWork, func(a, b int) {
 		for r := a; r < b; r++ {
 			l := lp[r*V : (r+1)*V]

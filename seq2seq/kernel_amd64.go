@@ -32,3 +32,12 @@ var hasFMA = cpu.X86.HasAVX && cpu.X86.HasFMA
 
 //go:noescape
 func expAVX2(dst, src *float64, n int) int
+
+// hasPacked selects the AVX-512 kernels of gemmNTPacked (under useAVX2).
+var hasPacked = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+
+//go:noescape
+func dotsPacked8x8AVX512(c *float64, ldc int, a *float64, lda int, bp *float64, k int)
+
+//go:noescape
+func dotsPacked1x8AVX512(c *float64, a *float64, bp *float64, k int)

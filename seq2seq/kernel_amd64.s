@@ -590,3 +590,130 @@ expdone:
 	MOVQ BX, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func dotsPacked8x8AVX512(c *float64, ldc int, a *float64, lda int, bp *float64, k int)
+//
+// c[q·ldc + p] = (+0) + a_q·b_p for the rows q = 0…7 of a and p = 0…7 of b,
+// each dot product summed as dots4x4AVX2 sums it (gonum's GemvN order). b
+// is packed (packPairs): for each block of four rows, the pairs of columns
+// in order, each pair of the four rows side by side, so that one register
+// holds the two running sums of four dot products. k is even.
+TEXT ·dotsPacked8x8AVX512(SB), NOSPLIT, $0-48
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R8
+	SHLQ $3, R8
+	MOVQ a+16(FP), SI
+	MOVQ lda+24(FP), R9
+	SHLQ $3, R9
+	MOVQ bp+32(FP), BX
+	MOVQ k+40(FP), CX
+	MOVQ CX, R10
+	SHLQ $5, R10 // 4·k·8: the next block of four rows
+	SHRQ $1, CX
+	LEAQ (R9)(R9*2), R11 // 3·lda
+	LEAQ (SI)(R9*4), R12 // row 4 of a
+	VPXORQ Z0, Z0, Z0
+	VMOVAPD Z0, Z1
+	VMOVAPD Z0, Z2
+	VMOVAPD Z0, Z3
+	VMOVAPD Z0, Z4
+	VMOVAPD Z0, Z5
+	VMOVAPD Z0, Z6
+	VMOVAPD Z0, Z7
+	VMOVAPD Z0, Z8
+	VMOVAPD Z0, Z9
+	VMOVAPD Z0, Z10
+	VMOVAPD Z0, Z11
+	VMOVAPD Z0, Z12
+	VMOVAPD Z0, Z13
+	VMOVAPD Z0, Z14
+	VMOVAPD Z0, Z15
+
+#define PACKED_ROW(A, S0, S1) \
+	VBROADCASTF64X2 A, Z18 \
+	VMULPD Z16, Z18, Z19   \
+	VMULPD Z17, Z18, Z20   \
+	VADDPD Z19, S0, S0     \
+	VADDPD Z20, S1, S1
+
+pairs8:
+	VMOVUPD (BX), Z16
+	VMOVUPD (BX)(R10*1), Z17
+	PACKED_ROW((SI), Z0, Z1)
+	PACKED_ROW((SI)(R9*1), Z2, Z3)
+	PACKED_ROW((SI)(R9*2), Z4, Z5)
+	PACKED_ROW((SI)(R11*1), Z6, Z7)
+	PACKED_ROW((R12), Z8, Z9)
+	PACKED_ROW((R12)(R9*1), Z10, Z11)
+	PACKED_ROW((R12)(R9*2), Z12, Z13)
+	PACKED_ROW((R12)(R11*1), Z14, Z15)
+	ADDQ $16, SI
+	ADDQ $16, R12
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  pairs8
+
+	// Each dot product is its even sum + its odd sum, then + 0; the four
+	// results of a register go to four consecutive elements of c.
+	MOVQ $0x55, AX
+	KMOVW AX, K1
+	VPXORQ Z21, Z21, Z21
+	LEAQ (R8)(R8*2), R13 // 3·ldc
+
+#define PACKED_STORE(S, DST) \
+	VUNPCKLPD S, S, Z22   \
+	VUNPCKHPD S, S, Z23   \
+	VADDPD Z23, Z22, Z22  \
+	VADDPD Z21, Z22, Z22  \
+	VCOMPRESSPD Z22, K1, DST
+
+	PACKED_STORE(Z0, (DI))
+	PACKED_STORE(Z1, 32(DI))
+	PACKED_STORE(Z2, (DI)(R8*1))
+	PACKED_STORE(Z3, 32(DI)(R8*1))
+	PACKED_STORE(Z4, (DI)(R8*2))
+	PACKED_STORE(Z5, 32(DI)(R8*2))
+	PACKED_STORE(Z6, (DI)(R13*1))
+	PACKED_STORE(Z7, 32(DI)(R13*1))
+	LEAQ (DI)(R8*4), DI
+	PACKED_STORE(Z8, (DI))
+	PACKED_STORE(Z9, 32(DI))
+	PACKED_STORE(Z10, (DI)(R8*1))
+	PACKED_STORE(Z11, 32(DI)(R8*1))
+	PACKED_STORE(Z12, (DI)(R8*2))
+	PACKED_STORE(Z13, 32(DI)(R8*2))
+	PACKED_STORE(Z14, (DI)(R13*1))
+	PACKED_STORE(Z15, 32(DI)(R13*1))
+	VZEROUPPER
+	RET
+
+// func dotsPacked1x8AVX512(c *float64, a *float64, bp *float64, k int)
+//
+// dotsPacked8x8AVX512 for one row of a.
+TEXT ·dotsPacked1x8AVX512(SB), NOSPLIT, $0-32
+	MOVQ c+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ bp+16(FP), BX
+	MOVQ k+24(FP), CX
+	MOVQ CX, R10
+	SHLQ $5, R10
+	SHRQ $1, CX
+	VPXORQ Z0, Z0, Z0
+	VMOVAPD Z0, Z1
+
+pairs1:
+	VMOVUPD (BX), Z16
+	VMOVUPD (BX)(R10*1), Z17
+	PACKED_ROW((SI), Z0, Z1)
+	ADDQ $16, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  pairs1
+
+	MOVQ $0x55, AX
+	KMOVW AX, K1
+	VPXORQ Z21, Z21, Z21
+	PACKED_STORE(Z0, (DI))
+	PACKED_STORE(Z1, 32(DI))
+	VZEROUPPER
+	RET

@@ -25,3 +25,11 @@ func adamAVX512(w, grad, m, v *float64, n int, k *adamConsts) { panic("unreachab
 var hasFMA = false
 
 func expAVX2(dst, src *float64, n int) int { panic("unreachable") }
+
+var hasPacked = false
+
+func dotsPacked8x8AVX512(c *float64, ldc int, a *float64, lda int, bp *float64, k int) {
+	panic("unreachable")
+}
+
+func dotsPacked1x8AVX512(c *float64, a *float64, bp *float64, k int) { panic("unreachable") }

@@ -157,3 +157,29 @@ func TestTanhWithIsMathTanh(t *testing.T) {
 		}
 	}
 }
+
+// TestPackedProductIsGemmNT checks the AVX-512 products on packed weights
+// against gemmNT bit for bit.
+func TestPackedProductIsGemmNT(t *testing.T) {
+	if !useAVX2 || !hasPacked {
+		t.Skip("no AVX-512 kernels on this CPU")
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, m := range []int{1, 3, 8, 9, 17, 128} {
+		for _, n := range []int{4, 8, 13, 16, 24, 512} {
+			for _, k := range []int{2, 6, 64, 192} {
+				w := newParam("w", n, k)
+				copy(w.W, randomValues(r, n*k))
+				a := randomValues(r, m*k)
+				want, got := make([]float64, m*n), make([]float64, m*n)
+				gemmNT(m, n, k, a, w.W, 0, want)
+				w.pack()
+				mulWeights(m, a, w, got)
+				w.unpack()
+				if !bitsEqual(got, want) {
+					t.Fatalf("m=%d n=%d k=%d: packed product and gemmNT differ", m, n, k)
+				}
+			}
+		}
+	}
+}

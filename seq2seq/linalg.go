@@ -73,6 +73,62 @@ func ntBlock(i0, i1, j0, j1, n, k int, a, b []float64, beta float64, c []float64
 	}
 }
 
+// mulWeights sets C = A·Wᵀ for A (m×k) and the weight matrix w (n×k), on
+// its packed copy when there is one.
+func mulWeights(m int, a []float64, w *Param, c []float64) {
+	n, k := w.Shape[0], w.Shape[1]
+	n8 := n &^ 7
+	if w.packed == nil || n8 == 0 {
+		gemmNT(m, n, k, a, w.W, 0, c)
+		return
+	}
+	if m == 0 {
+		return
+	}
+	_, _, _ = a[m*k-1], c[m*n-1], w.packed[n8*k-1]
+	split(m, 8, m*n*k, func(lo, hi int) {
+		i := lo
+		for ; i+8 <= hi; i += 8 {
+			for j := 0; j < n8; j += 8 {
+				dotsPacked8x8AVX512(&c[i*n+j], n, &a[i*k], k, &w.packed[j*k], k)
+			}
+		}
+		for ; i < hi; i++ {
+			for j := 0; j < n8; j += 8 {
+				dotsPacked1x8AVX512(&c[i*n+j], &a[i*k], &w.packed[j*k], k)
+			}
+		}
+		if n8 < n {
+			ntBlock(lo, hi, n8, n, n, k, a, w.W, 0, c)
+		}
+	})
+}
+
+// pack makes w's packed copy if the packed kernels can use it: for each
+// block of four of the first n − n mod 8 rows, the pairs of columns in
+// order, each pair of the four rows side by side. unpack drops it.
+func (w *Param) pack() {
+	if !useAVX2 || !hasPacked || len(w.Shape) != 2 {
+		return
+	}
+	n, k := w.Shape[0], w.Shape[1]
+	n8 := n &^ 7
+	if k%2 != 0 || n8 == 0 {
+		return
+	}
+	w.pbuf = grow(w.pbuf, n8*k)
+	for r := range n8 {
+		blk, q := r/4, r%4
+		for c := 0; c < k; c += 2 {
+			o := blk*4*k + c*4 + q*2
+			w.pbuf[o], w.pbuf[o+1] = w.W[r*k+c], w.W[r*k+c+1]
+		}
+	}
+	w.packed = w.pbuf
+}
+
+func (w *Param) unpack() { w.packed = nil }
+
 // gemmNN sets C = A·B + beta·C for row-major A (m×k), B (k×n), C (m×n):
 // row i of C is beta·C_i + Σ_l A_il B_l, l in order (Dgemv's arithmetic).
 func gemmNN(m, n, k int, a, b []float64, beta float64, c []float64) {

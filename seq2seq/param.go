@@ -11,6 +11,9 @@ type Param struct {
 	Name  string
 	Shape []int
 	W, G  []float64
+
+	packed []float64 // W packed by packPairs while greedy decoding runs, else nil
+	pbuf   []float64 // packed's storage
 }
 
 func newParam(name string, shape ...int) *Param {

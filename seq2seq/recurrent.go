@@ -44,14 +44,14 @@ func (l *recurrent) forward(rows, steps int, x []float64, lens []int) {
 	clear(l.hs[:rows*H])
 	clear(l.cs[:rows*H])
 	l.x = x
-	gemmNT(n, W, c.in, x, c.wx.W, 0, l.ax)
+	mulWeights(n, x, c.wx, l.ax)
 	addRows(l.ax[:n*W], c.bx.W)
 	for i := range steps {
 		t := l.time(i)
 		hp, cp := l.hs[i*rows*H:(i+1)*rows*H], l.cs[i*rows*H:(i+1)*rows*H]
 		hn, cn := l.hs[(i+1)*rows*H:(i+2)*rows*H], l.cs[(i+1)*rows*H:(i+2)*rows*H]
 		ah := l.ah[i*rows*W : (i+1)*rows*W]
-		gemmNT(rows, W, H, hp, c.wh.W, 0, ah)
+		mulWeights(rows, hp, c.wh, ah)
 		addRows(ah, c.bh.W)
 		c.forwardRows(rows, l.ax[t*rows*W:(t+1)*rows*W], ah, hp, cp, hn, cn,
 			l.act[i*rows*W:(i+1)*rows*W], l.aux[i*rows*H:(i+1)*rows*H])
