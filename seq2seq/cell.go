@@ -75,8 +75,8 @@ func (c *cell) width() int { return c.kind.Gates() * c.hid }
 // from ax and ah (rows × G·H, biases included) and the previous state. It
 // stores the gate activations in act (rows × G·H) and, for GRU a_h^n and for
 // LSTM tanh(c'), in aux (rows × H). c and cPrev are ignored unless the cell
-// is an LSTM. σ and tanh are math.Exp and math.Tanh's arithmetic with the
-// exponentials of a block of units taken at once (expRow).
+// is an LSTM. σ and tanh are math.Exp and math.Tanh's arithmetic, a block
+// of units at a time (expRow, sigmoids, tanhs).
 func (c *cell) forward(rows, j0, j1 int, ax, ah, hPrev, cPrev, h, cNext, act, aux []float64) {
 	H, W := c.hid, c.width()
 	var e [4 * unitBlock]float64 // exponentials of one block of units
@@ -90,13 +90,12 @@ func (c *cell) forward(rows, j0, j1 int, ax, ah, hPrev, cPrev, h, cNext, act, au
 			switch c.kind {
 			case RNN:
 				for j := b0; j < b1; j++ {
-					e[j-b0] = 2 * math.Abs(x[j]+hh[j])
+					a[j] = x[j] + hh[j]
+					e[j-b0] = 2 * math.Abs(a[j])
 				}
 				expRow(e[:nb], e[:nb])
-				for j := b0; j < b1; j++ {
-					v := tanhWith(x[j]+hh[j], e[j-b0])
-					a[j], hn[j] = v, v
-				}
+				tanhs(a[b0:b1], a[b0:b1], e[:nb])
+				copy(hn[b0:b1], a[b0:b1])
 			case GRU:
 				ahn := aux[r*H : (r+1)*H]
 				for j := b0; j < b1; j++ {
@@ -104,40 +103,42 @@ func (c *cell) forward(rows, j0, j1 int, ax, ah, hPrev, cPrev, h, cNext, act, au
 					e[nb+j-b0] = -(x[H+j] + hh[H+j])
 				}
 				expRow(e[:2*nb], e[:2*nb])
+				sigmoids(a[b0:b1], e[:nb])
+				sigmoids(a[H+b0:H+b1], e[nb:2*nb])
 				for j := b0; j < b1; j++ {
-					rg := 1 / (1 + e[j-b0])
-					a[j], a[H+j] = rg, 1/(1+e[nb+j-b0])
-					e[2*nb+j-b0] = 2 * math.Abs(x[2*H+j]+rg*hh[2*H+j])
+					ahn[j] = hh[2*H+j]
+					v := x[2*H+j] + a[j]*hh[2*H+j]
+					a[2*H+j] = v
+					e[2*nb+j-b0] = 2 * math.Abs(v)
 				}
 				expRow(e[2*nb:3*nb], e[2*nb:3*nb])
+				tanhs(a[2*H+b0:2*H+b1], a[2*H+b0:2*H+b1], e[2*nb:3*nb])
 				for j := b0; j < b1; j++ {
-					rg, z := a[j], a[H+j]
-					ahn[j] = hh[2*H+j]
-					n := tanhWith(x[2*H+j]+rg*hh[2*H+j], e[2*nb+j-b0])
-					a[2*H+j] = n
+					z, n := a[H+j], a[2*H+j]
 					hn[j] = (1-z)*n + z*hp[j]
 				}
 			case LSTM:
 				cp, cn, tc := cPrev[r*H:(r+1)*H], cNext[r*H:(r+1)*H], aux[r*H:(r+1)*H]
 				for j := b0; j < b1; j++ {
-					e[j-b0] = -(x[j] + hh[j])
-					e[nb+j-b0] = -(x[H+j] + hh[H+j])
-					e[2*nb+j-b0] = 2 * math.Abs(x[2*H+j]+hh[2*H+j])
-					e[3*nb+j-b0] = -(x[3*H+j] + hh[3*H+j])
+					k := j - b0
+					e[k] = -(x[j] + hh[j])
+					e[nb+k] = -(x[H+j] + hh[H+j])
+					a[2*H+j] = x[2*H+j] + hh[2*H+j]
+					e[2*nb+k] = 2 * math.Abs(a[2*H+j])
+					e[3*nb+k] = -(x[3*H+j] + hh[3*H+j])
 				}
 				expRow(e[:4*nb], e[:4*nb])
+				sigmoids(a[b0:b1], e[:nb])
+				sigmoids(a[H+b0:H+b1], e[nb:2*nb])
+				tanhs(a[2*H+b0:2*H+b1], a[2*H+b0:2*H+b1], e[2*nb:3*nb])
+				sigmoids(a[3*H+b0:3*H+b1], e[3*nb:4*nb])
 				for j := b0; j < b1; j++ {
-					k := j - b0
-					i, f := 1/(1+e[k]), 1/(1+e[nb+k])
-					g := tanhWith(x[2*H+j]+hh[2*H+j], e[2*nb+k])
-					o := 1 / (1 + e[3*nb+k])
-					a[j], a[H+j], a[2*H+j], a[3*H+j] = i, f, g, o
-					cn[j] = f*cp[j] + i*g
-					e[k] = 2 * math.Abs(cn[j])
+					cn[j] = a[H+j]*cp[j] + a[j]*a[2*H+j]
+					e[j-b0] = 2 * math.Abs(cn[j])
 				}
 				expRow(e[:nb], e[:nb])
+				tanhs(tc[b0:b1], cn[b0:b1], e[:nb])
 				for j := b0; j < b1; j++ {
-					tc[j] = tanhWith(cn[j], e[j-b0])
 					hn[j] = a[3*H+j] * tc[j]
 				}
 			}
@@ -151,7 +152,6 @@ const unitBlock = 32
 // tanhWith returns math.Tanh(x) given s = math.Exp(2|x|), by the same
 // operations as math.Tanh (which computes s itself when it needs it).
 func tanhWith(x, s float64) float64 {
-	const maxLog = 8.8029691931113054295988e+01 // log(2¹²⁷)
 	z := math.Abs(x)
 	switch {
 	case z > 0.5*maxLog:
@@ -174,8 +174,10 @@ func tanhWith(x, s float64) float64 {
 	return z
 }
 
-// math.Tanh's rational approximation on |x| < 0.625 (Cephes).
+// math.Tanh's constants: beyond maxLog/2 it is ±1, and below 0.625 it is
+// a rational approximation (Cephes).
 const (
+	maxLog = 8.8029691931113054295988e+01 // log(2¹²⁷)
 	tanhP0 = -9.64399179425052238628e-1
 	tanhP1 = -9.92877231001918586564e1
 	tanhP2 = -1.61468768441708447952e3

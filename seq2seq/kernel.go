@@ -112,3 +112,40 @@ func expRow(dst, src []float64) {
 		}
 	}
 }
+
+// tanhConsts are tanhWith's constants in the order tanhsAVX2 reads them.
+type tanhConsts struct {
+	one, two, mid, big, p0, p1, p2, q0, q1, q2, sign, abs float64
+}
+
+var theTanhConsts = tanhConsts{one: 1, two: 2, mid: 0.625, big: 0.5 * maxLog,
+	p0: tanhP0, p1: tanhP1, p2: tanhP2, q0: tanhQ0, q1: tanhQ1, q2: tanhQ2,
+	sign: math.Float64frombits(1 << 63), abs: math.Float64frombits(1<<63 - 1)}
+
+// sigmoids sets dst[i] = 1/(1 + e[i]), σ(a) given e = exp(−a).
+func sigmoids(dst, e []float64) {
+	n := len(e)
+	dst = dst[:n]
+	j := 0
+	if useAVX2 && n >= 4 {
+		j = n &^ 3
+		sigmoidsAVX2(&dst[0], &e[0], j)
+	}
+	for ; j < n; j++ {
+		dst[j] = 1 / (1 + e[j])
+	}
+}
+
+// tanhs sets dst[i] = tanhWith(x[i], s[i]); dst may be x.
+func tanhs(dst, x, s []float64) {
+	n := len(x)
+	dst, s = dst[:n], s[:n]
+	j := 0
+	if useAVX2 && n >= 4 {
+		j = n &^ 3
+		tanhsAVX2(&dst[0], &x[0], &s[0], j, &theTanhConsts)
+	}
+	for ; j < n; j++ {
+		dst[j] = tanhWith(x[j], s[j])
+	}
+}

@@ -41,3 +41,9 @@ func dotsPacked8x8AVX512(c *float64, ldc int, a *float64, lda int, bp *float64, 
 
 //go:noescape
 func dotsPacked1x8AVX512(c *float64, a *float64, bp *float64, k int)
+
+//go:noescape
+func sigmoidsAVX2(dst, e *float64, n int)
+
+//go:noescape
+func tanhsAVX2(dst, x, s *float64, n int, k *tanhConsts)

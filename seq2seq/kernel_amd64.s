@@ -717,3 +717,96 @@ pairs1:
 	PACKED_STORE(Z1, 32(DI))
 	VZEROUPPER
 	RET
+
+// func sigmoidsAVX2(dst, e *float64, n int)
+//
+// dst[i] = 1/(1 + e[i]) (σ(a) given e = exp(−a)); n is a multiple of 4.
+TEXT ·sigmoidsAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ e+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ $0x3ff0000000000000, AX // 1.0
+	MOVQ AX, X15
+	VBROADCASTSD X15, Y15
+	XORQ BX, BX
+
+sigloop:
+	CMPQ BX, CX
+	JGE  sigdone
+	VADDPD (SI)(BX*8), Y15, Y0
+	VDIVPD Y0, Y15, Y0
+	VMOVUPD Y0, (DI)(BX*8)
+	ADDQ $4, BX
+	JMP  sigloop
+
+sigdone:
+	VZEROUPPER
+	RET
+
+// func tanhsAVX2(dst, x, s *float64, n int, k *tanhConsts)
+//
+// dst[i] = tanhWith(x[i], s[i]): all three branches computed, the one
+// math.Tanh takes selected; n is a multiple of 4. dst may be x.
+TEXT ·tanhsAVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ s+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVQ k+32(FP), AX
+	VBROADCASTSD 0(AX), Y15  // 1
+	VBROADCASTSD 8(AX), Y14  // 2
+	VBROADCASTSD 16(AX), Y13 // 0.625
+	VBROADCASTSD 24(AX), Y12 // maxLog/2
+	VBROADCASTSD 80(AX), Y11 // the sign bit
+	VBROADCASTSD 88(AX), Y10 // all bits but the sign
+	VXORPD Y9, Y9, Y9        // 0
+	XORQ BX, BX
+
+tanhloop:
+	CMPQ BX, CX
+	JGE  tanhdone
+	VMOVUPD (SI)(BX*8), Y0 // x
+	VANDPD  Y10, Y0, Y1    // z = |x|
+	VANDPD  Y11, Y0, Y2    // x's sign
+	// z ≥ 0.625: 1 − 2/(s+1), negated for x < 0
+	VMOVUPD (DX)(BX*8), Y3
+	VADDPD  Y15, Y3, Y3
+	VDIVPD  Y3, Y14, Y3
+	VSUBPD  Y3, Y15, Y3
+	VORPD   Y2, Y3, Y3
+	// z < 0.625: x + x·s·P(s)/Q(s) with s = x², as math.Tanh groups it
+	VMULPD  Y0, Y0, Y4     // s
+	VBROADCASTSD 32(AX), Y5
+	VMULPD  Y4, Y5, Y5     // P0·s
+	VBROADCASTSD 40(AX), Y6
+	VADDPD  Y6, Y5, Y5     // + P1
+	VMULPD  Y4, Y5, Y5     // · s
+	VBROADCASTSD 48(AX), Y6
+	VADDPD  Y6, Y5, Y5     // + P2
+	VBROADCASTSD 56(AX), Y6
+	VADDPD  Y6, Y4, Y6     // s + Q0
+	VMULPD  Y4, Y6, Y6     // · s
+	VBROADCASTSD 64(AX), Y7
+	VADDPD  Y7, Y6, Y6     // + Q1
+	VMULPD  Y4, Y6, Y6     // · s
+	VBROADCASTSD 72(AX), Y7
+	VADDPD  Y7, Y6, Y6     // + Q2
+	VMULPD  Y4, Y0, Y7     // x·s
+	VMULPD  Y5, Y7, Y7     // · P
+	VDIVPD  Y6, Y7, Y7     // / Q
+	VADDPD  Y7, Y0, Y7     // x + …
+	// choose: x = 0 → x; z ≥ 0.625 → Y3; z > maxLog/2 → ±1
+	VCMPPD  $0x00, Y9, Y0, Y8 // x == 0
+	VBLENDVPD Y8, Y0, Y7, Y7
+	VCMPPD  $0x1d, Y13, Y1, Y8 // z ≥ 0.625
+	VBLENDVPD Y8, Y3, Y7, Y7
+	VORPD   Y2, Y15, Y3       // ±1
+	VCMPPD  $0x1e, Y12, Y1, Y8 // z > maxLog/2
+	VBLENDVPD Y8, Y3, Y7, Y7
+	VMOVUPD Y7, (DI)(BX*8)
+	ADDQ    $4, BX
+	JMP     tanhloop
+
+tanhdone:
+	VZEROUPPER
+	RET

@@ -33,3 +33,7 @@ func dotsPacked8x8AVX512(c *float64, ldc int, a *float64, lda int, bp *float64, 
 }
 
 func dotsPacked1x8AVX512(c *float64, a *float64, bp *float64, k int) { panic("unreachable") }
+
+func sigmoidsAVX2(dst, e *float64, n int) { panic("unreachable") }
+
+func tanhsAVX2(dst, x, s *float64, n int, k *tanhConsts) { panic("unreachable") }

@@ -150,10 +150,28 @@ func TestTanhWithIsMathTanh(t *testing.T) {
 			x = append(x, (2*r.Float64()-1)*s)
 		}
 	}
-	for _, v := range x {
-		got, want := tanhWith(v, math.Exp(2*math.Abs(v))), math.Tanh(v)
-		if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+	same := func(a, b float64) bool {
+		return math.Float64bits(a) == math.Float64bits(b) || math.IsNaN(a) && math.IsNaN(b)
+	}
+	s := make([]float64, len(x))
+	for i, v := range x {
+		s[i] = math.Exp(2 * math.Abs(v))
+		if got, want := tanhWith(v, s[i]), math.Tanh(v); !same(got, want) {
 			t.Fatalf("tanhWith(%v) = %v, math.Tanh = %v", v, got, want)
+		}
+	}
+	// The vector forms, over every alignment of the special values.
+	for off := range 4 {
+		th, sg := make([]float64, len(x)-off), make([]float64, len(x)-off)
+		tanhs(th, x[off:], s[off:])
+		sigmoids(sg, s[off:])
+		for i, v := range x[off:] {
+			if want := math.Tanh(v); !same(th[i], want) {
+				t.Fatalf("tanhs(%v) = %v, math.Tanh = %v", v, th[i], want)
+			}
+			if want := 1 / (1 + s[off+i]); !same(sg[i], want) {
+				t.Fatalf("sigmoids(%v) = %v, want %v", s[off+i], sg[i], want)
+			}
 		}
 	}
 }
