@@ -419,27 +419,21 @@ func (d *decoder) stepRows(t, lo, hi int) {
 		})
 	}
 	cat, upre, u := at(d.cat, C), at(d.upre, Hd), at(d.u, Hd)
-	mulWeights(n, cat, d.wc, upre)
-	addRows(upre, d.bc.W)
+	mulWeights(n, cat, d.wc, d.bc, upre)
 	for i, v := range upre {
 		u[i] = max(v, 0)
 	}
 	ax, ah, hp := at(d.ax, W), at(d.ah, W), at(d.hs, Hd)
-	mulWeights(n, u, d.cell.wx, ax)
-	addRows(ax, d.cell.bx.W)
-	mulWeights(n, hp, d.cell.wh, ah)
-	addRows(ah, d.cell.bh.W)
+	mulWeights(n, u, d.cell.wx, d.cell.bx, ax)
+	mulWeights(n, hp, d.cell.wh, d.cell.bh, ah)
 	h := d.hs[((t+1)*R+lo)*Hd : ((t+1)*R+hi)*Hd]
 	cn := d.cs[((t+1)*R+lo)*Hd : ((t+1)*R+hi)*Hd]
 	d.cell.forwardRows(n, ax, ah, hp, at(d.cs, Hd), h, cn, at(d.act, W), at(d.aux, Hd))
 	lp := at(d.logp, V)
-	mulWeights(n, h, d.wo, lp)
+	mulWeights(n, h, d.wo, d.bo, lp)
 	split(n, 1, n*V*transcendentalWork, func(a, b int) {
 		for r := a; r < b; r++ {
 			l := lp[r*V : (r+1)*V]
-			for j, v := range d.bo.W {
-				l[j] += v
-			}
 			logSoftmax(l, l)
 		}
 	})

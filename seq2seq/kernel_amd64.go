@@ -37,10 +37,10 @@ func expAVX2(dst, src *float64, n int) int
 var hasPacked = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 
 //go:noescape
-func dotsPacked8x8AVX512(c *float64, ldc int, a *float64, lda int, bp *float64, k int)
+func dotsPacked8x8AVX512(c *float64, ldc int, a *float64, lda int, bp *float64, k int, bias *float64)
 
 //go:noescape
-func dotsPacked1x8AVX512(c *float64, a *float64, bp *float64, k int)
+func dotsPacked1x8AVX512(c *float64, a *float64, bp *float64, k int, bias *float64)
 
 //go:noescape
 func sigmoidsAVX2(dst, e *float64, n int)

@@ -591,14 +591,15 @@ expdone:
 	VZEROUPPER
 	RET
 
-// func dotsPacked8x8AVX512(c *float64, ldc int, a *float64, lda int, bp *float64, k int)
+// func dotsPacked8x8AVX512(c *float64, ldc int, a *float64, lda int, bp *float64, k int, bias *float64)
 //
-// c[q·ldc + p] = (+0) + a_q·b_p for the rows q = 0…7 of a and p = 0…7 of b,
+// c[q·ldc + p] = ((+0) + a_q·b_p) + bias[p] for the rows q = 0…7 of a and
+// p = 0…7 of b,
 // each dot product summed as dots4x4AVX2 sums it (gonum's GemvN order). b
 // is packed (packPairs): for each block of four rows, the pairs of columns
 // in order, each pair of the four rows side by side, so that one register
 // holds the two running sums of four dot products. k is even.
-TEXT ·dotsPacked8x8AVX512(SB), NOSPLIT, $0-48
+TEXT ·dotsPacked8x8AVX512(SB), NOSPLIT, $0-56
 	MOVQ c+0(FP), DI
 	MOVQ ldc+8(FP), R8
 	SHLQ $3, R8
@@ -653,44 +654,50 @@ pairs8:
 	DECQ CX
 	JNZ  pairs8
 
-	// Each dot product is its even sum + its odd sum, then + 0; the four
-	// results of a register go to four consecutive elements of c.
+	// Each dot product is its even sum + its odd sum, then + 0, then + its
+	// bias; the four results of a register go to four consecutive
+	// elements of c.
+	MOVQ bias+48(FP), AX
+	VMOVUPD (AX), Y24
+	VMOVUPD 32(AX), Y25
 	MOVQ $0x55, AX
 	KMOVW AX, K1
 	VPXORQ Z21, Z21, Z21
 	LEAQ (R8)(R8*2), R13 // 3·ldc
 
-#define PACKED_STORE(S, DST) \
-	VUNPCKLPD S, S, Z22   \
-	VUNPCKHPD S, S, Z23   \
-	VADDPD Z23, Z22, Z22  \
-	VADDPD Z21, Z22, Z22  \
-	VCOMPRESSPD Z22, K1, DST
+#define PACKED_STORE(S, B, DST) \
+	VUNPCKLPD S, S, Z22       \
+	VUNPCKHPD S, S, Z23       \
+	VADDPD Z23, Z22, Z22      \
+	VADDPD Z21, Z22, Z22      \
+	VCOMPRESSPD Z22, K1, Z22  \
+	VADDPD B, Y22, Y22        \
+	VMOVUPD Y22, DST
 
-	PACKED_STORE(Z0, (DI))
-	PACKED_STORE(Z1, 32(DI))
-	PACKED_STORE(Z2, (DI)(R8*1))
-	PACKED_STORE(Z3, 32(DI)(R8*1))
-	PACKED_STORE(Z4, (DI)(R8*2))
-	PACKED_STORE(Z5, 32(DI)(R8*2))
-	PACKED_STORE(Z6, (DI)(R13*1))
-	PACKED_STORE(Z7, 32(DI)(R13*1))
+	PACKED_STORE(Z0, Y24, (DI))
+	PACKED_STORE(Z1, Y25, 32(DI))
+	PACKED_STORE(Z2, Y24, (DI)(R8*1))
+	PACKED_STORE(Z3, Y25, 32(DI)(R8*1))
+	PACKED_STORE(Z4, Y24, (DI)(R8*2))
+	PACKED_STORE(Z5, Y25, 32(DI)(R8*2))
+	PACKED_STORE(Z6, Y24, (DI)(R13*1))
+	PACKED_STORE(Z7, Y25, 32(DI)(R13*1))
 	LEAQ (DI)(R8*4), DI
-	PACKED_STORE(Z8, (DI))
-	PACKED_STORE(Z9, 32(DI))
-	PACKED_STORE(Z10, (DI)(R8*1))
-	PACKED_STORE(Z11, 32(DI)(R8*1))
-	PACKED_STORE(Z12, (DI)(R8*2))
-	PACKED_STORE(Z13, 32(DI)(R8*2))
-	PACKED_STORE(Z14, (DI)(R13*1))
-	PACKED_STORE(Z15, 32(DI)(R13*1))
+	PACKED_STORE(Z8, Y24, (DI))
+	PACKED_STORE(Z9, Y25, 32(DI))
+	PACKED_STORE(Z10, Y24, (DI)(R8*1))
+	PACKED_STORE(Z11, Y25, 32(DI)(R8*1))
+	PACKED_STORE(Z12, Y24, (DI)(R8*2))
+	PACKED_STORE(Z13, Y25, 32(DI)(R8*2))
+	PACKED_STORE(Z14, Y24, (DI)(R13*1))
+	PACKED_STORE(Z15, Y25, 32(DI)(R13*1))
 	VZEROUPPER
 	RET
 
-// func dotsPacked1x8AVX512(c *float64, a *float64, bp *float64, k int)
+// func dotsPacked1x8AVX512(c *float64, a *float64, bp *float64, k int, bias *float64)
 //
 // dotsPacked8x8AVX512 for one row of a.
-TEXT ·dotsPacked1x8AVX512(SB), NOSPLIT, $0-32
+TEXT ·dotsPacked1x8AVX512(SB), NOSPLIT, $0-40
 	MOVQ c+0(FP), DI
 	MOVQ a+8(FP), SI
 	MOVQ bp+16(FP), BX
@@ -710,11 +717,14 @@ pairs1:
 	DECQ CX
 	JNZ  pairs1
 
+	MOVQ bias+32(FP), AX
+	VMOVUPD (AX), Y24
+	VMOVUPD 32(AX), Y25
 	MOVQ $0x55, AX
 	KMOVW AX, K1
 	VPXORQ Z21, Z21, Z21
-	PACKED_STORE(Z0, (DI))
-	PACKED_STORE(Z1, 32(DI))
+	PACKED_STORE(Z0, Y24, (DI))
+	PACKED_STORE(Z1, Y25, 32(DI))
 	VZEROUPPER
 	RET
 

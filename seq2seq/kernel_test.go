@@ -186,16 +186,22 @@ func TestPackedProductIsGemmNT(t *testing.T) {
 	for _, m := range []int{1, 3, 8, 9, 17, 128} {
 		for _, n := range []int{4, 8, 13, 16, 24, 512} {
 			for _, k := range []int{2, 6, 64, 192} {
-				w := newParam("w", n, k)
+				w, b := newParam("w", n, k), newParam("b", n)
 				copy(w.W, randomValues(r, n*k))
+				copy(b.W, randomValues(r, n))
 				a := randomValues(r, m*k)
-				want, got := make([]float64, m*n), make([]float64, m*n)
-				gemmNT(m, n, k, a, w.W, 0, want)
-				w.pack()
-				mulWeights(m, a, w, got)
-				w.unpack()
-				if !bitsEqual(got, want) {
-					t.Fatalf("m=%d n=%d k=%d: packed product and gemmNT differ", m, n, k)
+				for _, bias := range []*Param{nil, b} {
+					want, got := make([]float64, m*n), make([]float64, m*n)
+					gemmNT(m, n, k, a, w.W, 0, want)
+					if bias != nil {
+						addRows(want, bias.W)
+					}
+					w.pack()
+					mulWeights(m, a, w, bias, got)
+					w.unpack()
+					if !bitsEqual(got, want) {
+						t.Fatalf("m=%d n=%d k=%d bias=%v: packed product and gemmNT + addRows differ", m, n, k, bias != nil)
+					}
 				}
 			}
 		}

@@ -73,13 +73,17 @@ func ntBlock(i0, i1, j0, j1, n, k int, a, b []float64, beta float64, c []float64
 	}
 }
 
-// mulWeights sets C = A·Wᵀ for A (m×k) and the weight matrix w (n×k), on
-// its packed copy when there is one.
-func mulWeights(m int, a []float64, w *Param, c []float64) {
+// mulWeights sets C = A·Wᵀ + b for A (m×k), the weight matrix w (n×k) and
+// the bias b (n; nil for none), each row's bias added after its product
+// ((0 + a·w) + b: addRows's arithmetic), on w's packed copy when it has one.
+func mulWeights(m int, a []float64, w, b *Param, c []float64) {
 	n, k := w.Shape[0], w.Shape[1]
 	n8 := n &^ 7
 	if w.packed == nil || n8 == 0 {
 		gemmNT(m, n, k, a, w.W, 0, c)
+		if b != nil {
+			addRows(c[:m*n], b.W)
+		}
 		return
 	}
 	if m == 0 {
@@ -87,22 +91,31 @@ func mulWeights(m int, a []float64, w *Param, c []float64) {
 	}
 	_, _, _ = a[m*k-1], c[m*n-1], w.packed[n8*k-1]
 	split(m, 8, m*n*k, func(lo, hi int) {
-		i := lo
-		for ; i+8 <= hi; i += 8 {
-			for j := 0; j < n8; j += 8 {
-				dotsPacked8x8AVX512(&c[i*n+j], n, &a[i*k], k, &w.packed[j*k], k)
+		bias := zeroBias[:]
+		for j := 0; j < n8; j += 8 {
+			if b != nil {
+				bias = b.W[j : j+8]
 			}
-		}
-		for ; i < hi; i++ {
-			for j := 0; j < n8; j += 8 {
-				dotsPacked1x8AVX512(&c[i*n+j], &a[i*k], &w.packed[j*k], k)
+			i := lo
+			for ; i+8 <= hi; i += 8 {
+				dotsPacked8x8AVX512(&c[i*n+j], n, &a[i*k], k, &w.packed[j*k], k, &bias[0])
+			}
+			for ; i < hi; i++ {
+				dotsPacked1x8AVX512(&c[i*n+j], &a[i*k], &w.packed[j*k], k, &bias[0])
 			}
 		}
 		if n8 < n {
 			ntBlock(lo, hi, n8, n, n, k, a, w.W, 0, c)
+			for i := lo; b != nil && i < hi; i++ {
+				addRows(c[i*n+n8:(i+1)*n], b.W[n8:])
+			}
 		}
 	})
 }
+
+// zeroBias stands for a missing bias in the packed kernels: adding +0 to
+// (+0) + a·w changes nothing.
+var zeroBias [8]float64
 
 // pack makes w's packed copy if the packed kernels can use it: for each
 // block of four of the first n − n mod 8 rows, the pairs of columns in

@@ -44,15 +44,13 @@ func (l *recurrent) forward(rows, steps int, x []float64, lens []int) {
 	clear(l.hs[:rows*H])
 	clear(l.cs[:rows*H])
 	l.x = x
-	mulWeights(n, x, c.wx, l.ax)
-	addRows(l.ax[:n*W], c.bx.W)
+	mulWeights(n, x, c.wx, c.bx, l.ax)
 	for i := range steps {
 		t := l.time(i)
 		hp, cp := l.hs[i*rows*H:(i+1)*rows*H], l.cs[i*rows*H:(i+1)*rows*H]
 		hn, cn := l.hs[(i+1)*rows*H:(i+2)*rows*H], l.cs[(i+1)*rows*H:(i+2)*rows*H]
 		ah := l.ah[i*rows*W : (i+1)*rows*W]
-		mulWeights(rows, hp, c.wh, ah)
-		addRows(ah, c.bh.W)
+		mulWeights(rows, hp, c.wh, c.bh, ah)
 		c.forwardRows(rows, l.ax[t*rows*W:(t+1)*rows*W], ah, hp, cp, hn, cn,
 			l.act[i*rows*W:(i+1)*rows*W], l.aux[i*rows*H:(i+1)*rows*H])
 		for r := range rows {
