@@ -32,7 +32,9 @@ func dotsPacked8x8AVX512(c *float64, ldc int, a *float64, lda int, bp *float64, 
 	panic("unreachable")
 }
 
-func dotsPacked1x8AVX512(c *float64, a *float64, bp *float64, k int, bias *float64) { panic("unreachable") }
+func dotsPacked1x8AVX512(c *float64, a *float64, bp *float64, k int, bias *float64) {
+	panic("unreachable")
+}
 
 func sigmoidsAVX2(dst, e *float64, n int) { panic("unreachable") }
 
