@@ -103,6 +103,9 @@ func expRow(dst, src []float64) {
 	n := len(src)
 	dst = dst[:n]
 	for i := 0; i < n; {
+		if useAVX2 && hasFMA && hasAVX512 && n-i >= 8 {
+			i += expAVX512(&dst[i], &src[i], n-i)
+		}
 		if useAVX2 && hasFMA && n-i >= 4 {
 			i += expAVX2(&dst[i], &src[i], n-i)
 		}

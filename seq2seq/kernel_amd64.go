@@ -47,3 +47,6 @@ func sigmoidsAVX2(dst, e *float64, n int)
 
 //go:noescape
 func tanhsAVX2(dst, x, s *float64, n int, k *tanhConsts)
+
+//go:noescape
+func expAVX512(dst, src *float64, n int) int

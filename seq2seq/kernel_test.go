@@ -130,9 +130,17 @@ func TestExpRowIsMathExp(t *testing.T) {
 	}
 	x = append(x, 0, math.Copysign(0, -1), 708, -708, 709.7, -745.2, -746, 710,
 		math.Inf(1), math.Inf(-1), math.NaN(), 1e-310, 3, 0.5)
-	for _, n := range []int{len(x), 1, 3, 5, 13} {
-		got := make([]float64, n)
+	for _, n := range []int{len(x), 1, 3, 5, 13, 17, 21} {
+		got, got2 := make([]float64, n), make([]float64, n)
 		expRow(got, x[len(x)-n:])
+		func() { // the AVX2 kernel alone
+			defer func(saved bool) { hasAVX512 = saved }(hasAVX512)
+			hasAVX512 = false
+			expRow(got2, x[len(x)-n:])
+		}()
+		if !bitsEqual(got, got2) {
+			t.Fatalf("n=%d: expRow with and without AVX-512 differ", n)
+		}
 		for i, v := range x[len(x)-n:] {
 			if want := math.Exp(v); math.Float64bits(got[i]) != math.Float64bits(want) && !(math.IsNaN(want) && math.IsNaN(got[i])) {
 				t.Fatalf("expRow(%v) = %v, math.Exp = %v", v, got[i], want)
