@@ -48,6 +48,7 @@ type helper struct {
 	asleep atomic.Bool
 	wake   chan struct{}
 	held   atomic.Int32 // > 0 while callers run goroutines of their own
+	steps  atomic.Int32 // training steps running now, in any goroutine
 }
 
 var theHelper helper
@@ -61,7 +62,7 @@ func (h *helper) post(f func(lo, hi int), lo, hi int) bool {
 			go h.run()
 		}
 	})
-	if h.off || h.held.Load() > 0 || !h.mu.TryLock() {
+	if h.off || h.busy() || !h.mu.TryLock() {
 		return false
 	}
 	h.f, h.lo, h.hi = f, lo, hi
@@ -92,6 +93,17 @@ func (h *helper) wait() {
 	h.mu.Unlock()
 }
 
+// busy reports whether the threads are taken by work running concurrently
+// (decoding workers, or two trainings at once, as with the experiments'
+// -jobs 2): the helper then stays asleep rather than take a thread from it.
+func (h *helper) busy() bool { return h.held.Load() > 0 || h.steps.Load() > 1 }
+
+// step marks a training step running until the returned function is called.
+func (h *helper) step() (done func()) {
+	h.steps.Add(1)
+	return func() { h.steps.Add(-1) }
+}
+
 // hold keeps the helper asleep, and split on one thread, until the
 // returned function is called: for callers that run as many goroutines as
 // there are threads, which a spinning helper would slow down.
@@ -104,7 +116,7 @@ func (h *helper) run() {
 	var seen uint64
 	for {
 		for spins := 0; h.posted.Load() == seen; spins++ {
-			if spins < spinRounds && h.held.Load() == 0 {
+			if spins < spinRounds && !h.busy() {
 				continue
 			}
 			h.asleep.Store(true)

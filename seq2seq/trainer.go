@@ -44,6 +44,7 @@ func (t *Trainer) Step(ins, outs [][]int) (StepResult, error) {
 	if len(ins) != len(outs) || len(ins)*t.Copies.K() != t.rows {
 		return StepResult{}, fmt.Errorf("seq2seq: batch of %d commands and %d targets, trainer built for %d", len(ins), len(outs), t.rows/t.Copies.K())
 	}
+	defer theHelper.step()()
 	st := t.graph.st
 	st.ins, st.outs, st.copies, st.rng = ins, outs, t.Copies, t.Rand
 	st.teacher = st.teacher[:0]
