@@ -28,15 +28,21 @@ func gemmNT(m, n, k int, a, b []float64, beta float64, c []float64) {
 		scale(beta, c[:m*n])
 		return
 	}
+	splitProduct(m, n, k, func(i0, i1, j0, j1 int) {
+		ntBlock(i0, i1, j0, j1, n, k, a, b, beta, c)
+	})
+}
+
+// splitProduct runs block over the rows [i0, i1) and columns [j0, j1) of an
+// m×n product with inner size k, cut in two by split: along the rows, or
+// along the columns (at a multiple of 4) when there are fewer than four
+// rows, as at batch 1.
+func splitProduct(m, n, k int, block func(i0, i1, j0, j1 int)) {
 	if m < 4 {
-		split(n, 4, m*n*k, func(lo, hi int) {
-			ntBlock(0, m, lo, hi, n, k, a, b, beta, c)
-		})
+		split(n, 4, m*n*k, func(lo, hi int) { block(0, m, lo, hi) })
 		return
 	}
-	split(m, 4, m*n*k, func(lo, hi int) {
-		ntBlock(lo, hi, 0, n, n, k, a, b, beta, c)
-	})
+	split(m, 4, m*n*k, func(lo, hi int) { block(lo, hi, 0, n) })
 }
 
 // ntBlock computes rows [i0, i1) and columns [j0, j1) of gemmNT's C; j0 is
@@ -148,14 +154,8 @@ func gemmNN(m, n, k int, a, b []float64, beta float64, c []float64) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
-	if m < 4 {
-		split(n, 4, m*n*k, func(lo, hi int) {
-			nnBlock(0, m, lo, hi, n, k, a, b, beta, c)
-		})
-		return
-	}
-	split(m, 4, m*n*k, func(lo, hi int) {
-		nnBlock(lo, hi, 0, n, n, k, a, b, beta, c)
+	splitProduct(m, n, k, func(i0, i1, j0, j1 int) {
+		nnBlock(i0, i1, j0, j1, n, k, a, b, beta, c)
 	})
 }
 
