@@ -94,7 +94,8 @@ type Config struct {
 // ModelConfig holds the encoder–decoder options (seq2seq.Config).
 type ModelConfig struct {
 	Hidden        int     `toml:"hidden"`        // encoder hidden width per direction (64)
-	Embed         int     `toml:"embed"`         // embedding width (64)
+	Embed         int     `toml:"embed"`         // input word embedding width (64)
+	DecoderEmbed  int     `toml:"decoder_embed"` // output word embedding width (0: the decoder's hidden width, 2·hidden bidirectional, as in the reference code)
 	Attention     bool    `toml:"attention"`     // attention decoder (true)
 	Bidirectional bool    `toml:"bidirectional"` // bidirectional encoder (true)
 	Dropout       float64 `toml:"dropout"`       // decoder input dropout (0.1)
@@ -143,7 +144,7 @@ func Default() Config {
 		Methods:           slices.Clone(Methods),
 		Decode:            "shared",
 		ValFraction:       scan.DefaultValFrac,
-		Model:             ModelConfig{Hidden: 64, Embed: 64, Attention: true, Bidirectional: true, Dropout: 0.1},
+		Model:             ModelConfig{Hidden: 64, Embed: 64, DecoderEmbed: 128, Attention: true, Bidirectional: true, Dropout: 0.1},
 		Pretrain: ScheduleConfig{Iterations: 200000, Batch: 1, LR: 1e-4, TeacherForcing: 0.5, Clip: 5,
 			EvalEvery: 1000},
 		Tune: ScheduleConfig{Iterations: 10000, Batch: 1, LR: TuneLR("add_jump"), WeightDecay: 1e-4,
@@ -219,9 +220,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: gequivariant_group %q is not a symmetry of SCAN: %w", ErrConfig,
 			c.GEquivariantGroup.Name, err)
 	}
-	if n := gg.Order(); slices.Contains(c.Methods, "gequivariant") && (c.Model.Hidden%n != 0 || c.Model.Embed%n != 0) {
-		return bad("gequivariant_group %q of order %d must divide [model] hidden = %d and embed = %d",
-			c.GEquivariantGroup.Name, n, c.Model.Hidden, c.Model.Embed)
+	if n := gg.Order(); slices.Contains(c.Methods, "gequivariant") &&
+		(c.Model.Hidden%n != 0 || c.Model.Embed%n != 0 || c.Model.DecoderEmbed%n != 0) {
+		return bad("gequivariant_group %q of order %d must divide [model] hidden = %d, embed = %d and decoder_embed = %d",
+			c.GEquivariantGroup.Name, n, c.Model.Hidden, c.Model.Embed, c.Model.DecoderEmbed)
 	}
 	return nil
 }
@@ -272,7 +274,7 @@ func decodeMode(s string) (seq2seq.Mode, error) {
 // ModelConfig returns the seq2seq configuration of a cell.
 func (c *Config) ModelConfig(cell seq2seq.CellKind) (seq2seq.Config, error) {
 	mc := seq2seq.Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size())
-	mc.Hidden, mc.Embed, mc.Dropout = c.Model.Hidden, c.Model.Embed, c.Model.Dropout
+	mc.Hidden, mc.Embed, mc.DecoderEmbed, mc.Dropout = c.Model.Hidden, c.Model.Embed, c.Model.DecoderEmbed, c.Model.Dropout
 	mc.NoAttention, mc.Unidirectional = !c.Model.Attention, !c.Model.Bidirectional
 	return mc, mc.Validate()
 }
@@ -356,11 +358,17 @@ func Parse(data []byte, source string) (*Config, error) {
 			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q", source, keyLine(data, k), k.String()))
 		}
 		return nil, fmt.Errorf("%w: %s (valid: name, split, group, gequivariant_group, cells, seeds, methods, decode, val_fraction, "+
-			"[model] hidden/embed/attention/bidirectional/dropout, [pretrain]/[tune] iterations/batch/lr/"+
+			"[model] hidden/embed/decoder_embed/attention/bidirectional/dropout, [pretrain]/[tune] iterations/batch/lr/"+
 			"weight_decay/teacher_forcing/clip/eval_every, "+slurmKeys+")", ErrConfig, strings.Join(msgs, "; "))
 	}
 	if !md.IsDefined("tune", "lr") {
 		c.Tune.LR = TuneLR(c.Split)
+	}
+	if !md.IsDefined("model", "decoder_embed") {
+		c.Model.DecoderEmbed = c.Model.Hidden
+		if c.Model.Bidirectional {
+			c.Model.DecoderEmbed *= 2
+		}
 	}
 	return &c, nil
 }

@@ -259,8 +259,22 @@ func (e *Env) Do(r Run) error {
 	default:
 		return fmt.Errorf("%w: unknown method %q", ErrConfig, r.Method)
 	}
-	res.TestAcc, err = m.Accuracy(d.Test.In, d.Test.Out, cp, mode)
+	preds, err := m.Greedy(d.Test.In, cp, mode)
 	if err != nil {
+		return err
+	}
+	correct := 0
+	for i, p := range preds {
+		if seq2seq.ExactMatch(p, d.Test.Out[i]) {
+			correct++
+		}
+	}
+	res.TestAcc = float64(correct) / float64(len(preds))
+	path := e.Layout.Result(r)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := writePredictions(filepath.Dir(path), d.Test.In, d.Test.Out, preds); err != nil {
 		return err
 	}
 	res.WallSeconds = time.Since(start).Seconds()
@@ -270,7 +284,6 @@ func (e *Env) Do(r Run) error {
 	if err != nil {
 		return err
 	}
-	path := e.Layout.Result(r)
 	e.Log.Info("finished", "run", r.ID(), "best_val_acc", res.BestValAcc, "test_acc", res.TestAcc,
 		"seconds", fmt.Sprintf("%.1f", res.WallSeconds))
 	return atomicfile.WriteFile(path, append(b, '\n'), 0o644)

@@ -52,6 +52,7 @@ type decoder struct {
 	seqs  []float64 // B: Σ_t −q_b(y_t)
 	pred  [][]int   // B predictions (argmax q), up to the stop
 
+	ended   []bool    // K×B: copy k of example b has emitted its own EOS (Independent)
 	own     [][]int   // R: equizero's per-copy outputs, read back by g_k⁻¹
 	entropy []float64 // R: equizero's summed entropies
 	ownDone []bool    // R
@@ -82,16 +83,16 @@ type decodeSpec struct {
 
 func newDecoder(cfg Config) *decoder {
 	hd := cfg.Hidden * cfg.directions()
-	c := cfg.Embed
+	c := cfg.decoderEmbed()
 	if !cfg.NoAttention {
 		c += hd
 	}
 	return &decoder{
-		emb: newParam("dec.emb", cfg.OutVocab, cfg.Embed),
+		emb: newParam("dec.emb", cfg.OutVocab, cfg.decoderEmbed()),
 		wc:  newParam("dec.Wc", hd, c), bc: newParam("dec.bc", hd),
 		cell: newCell("dec.cell", cfg.Cell, hd, hd),
 		wo:   newParam("dec.Wo", cfg.OutVocab, hd), bo: newParam("dec.bo", cfg.OutVocab),
-		E: cfg.Embed, Hd: hd, V: cfg.OutVocab, tmax: cfg.MaxInput,
+		E: cfg.decoderEmbed(), Hd: hd, V: cfg.OutVocab, tmax: cfg.MaxInput,
 		attention: !cfg.NoAttention, dropout: cfg.Dropout,
 	}
 }
@@ -175,6 +176,10 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 	if spec.mode == Equizero && spec.targets == nil {
 		d.startEquizero()
 	}
+	independent := spec.mode == Independent && spec.targets == nil
+	if independent {
+		d.startIndependent()
+	}
 	// Greedy decoding (no targets, no backward) drops the rows of finished
 	// examples: example ids[i] is then example i of the B current ones.
 	compact := spec.targets == nil && spec.mode != Equizero
@@ -203,6 +208,9 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 			on[r] = !train || !done[d.ids[r%B]]
 		}
 		d.step(tb)
+		if independent {
+			d.independentStep(tb)
+		}
 		next := d.yin[(tb+1)*R : (tb+2)*R]
 		for r := range next {
 			next[r] = eosID
@@ -241,7 +249,7 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 				active--
 			}
 			for k := range K {
-				if spec.mode == Independent && spec.targets == nil {
+				if independent {
 					r := k*B + i
 					next[r] = argmax(d.logp[(tb*R+r)*V : (tb*R+r+1)*V])
 				} else {
@@ -595,8 +603,11 @@ const (
 	// Shared feeds every copy g_k·ŷ, where ŷ = argmax q is the averaged
 	// model's own prediction: the decoder is exactly G-equivariant.
 	Shared Mode = iota
-	// Independent lets each copy decode greedily on its own and averages
-	// the copies' log-probabilities step by step (the authors' code).
+	// Independent lets each copy decode greedily on its own until its own
+	// EOS and averages the copies' log-probabilities step by step, a copy
+	// that has stopped counting as log-probability 0 for every word (the
+	// authors' equitune_scan.py, whose copies fill a zeroed buffer of
+	// MAX_LENGTH rows; when all have stopped, argmax q is id 0).
 	Independent
 	// Equizero lets each copy decode on its own and outputs, per example,
 	// g*⁻¹·M(g*·x) for the copy g* whose outputs have the lowest mean

@@ -32,14 +32,14 @@ import (
 // model keeps the package's ReLU, which is pointwise and so equally
 // equivariant.
 //
-// Sizes: cfg.Embed = |G|·K_e and cfg.Hidden = |G|·K must be multiples of
-// |G|. Gordon et al.'s hidden size 64 is read here as |G|·K = 64, that is
-// K = 64/|G| channels per group element (16 for verb4, 32 for direction),
-// so Default's sizes give the plain model's compute; a larger K is chosen by
-// setting Hidden (and Embed) to |G|·K. The small tensors are initialised
-// like PyTorch's defaults for the big layer (U(±1/√fan-in of the big
-// layer), N(0, 1) embeddings), so the gathered weights have the plain
-// model's scales.
+// Sizes: cfg.Embed = |G|·K_e, the decoder's embedding width E_d and
+// cfg.Hidden = |G|·K must be multiples of |G|. Gordon et al.'s hidden size
+// 64 is read here as |G|·K = 64, that is K = 64/|G| channels per group
+// element (16 for verb4, 32 for direction), so Default's sizes give the
+// plain model's compute; a larger K is chosen by setting Hidden (and Embed)
+// to |G|·K. The small tensors are initialised like PyTorch's defaults for
+// the big layer (U(±1/√fan-in of the big layer), N(0, 1) embeddings), so
+// the gathered weights have the plain model's scales.
 //
 // cfg.Group is set to g.Spec(), so New and LoadRun rebuild the same model;
 // they bind the group to SCAN's vocabularies.
@@ -50,8 +50,9 @@ func NewEquivariant(cfg Config, g *verbgroups.Group, r *rand.Rand) (*Model, erro
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Embed%n != 0 || cfg.Hidden%n != 0 {
-		return nil, fmt.Errorf("%w: Embed = %d and Hidden = %d must be multiples of |G| = %d", ErrConfig, cfg.Embed, cfg.Hidden, n)
+	if cfg.Embed%n != 0 || cfg.Hidden%n != 0 || cfg.decoderEmbed()%n != 0 {
+		return nil, fmt.Errorf("%w: Embed = %d, DecoderEmbed = %d and Hidden = %d must be multiples of |G| = %d",
+			ErrConfig, cfg.Embed, cfg.decoderEmbed(), cfg.Hidden, n)
 	}
 	els := g.Elements()
 	if len(els[0].In) != cfg.InVocab || len(els[0].Out) != cfg.OutVocab {
@@ -63,7 +64,7 @@ func NewEquivariant(cfg Config, g *verbgroups.Group, r *rand.Rand) (*Model, erro
 		return nil, err
 	}
 	gt := newGroupTable(g)
-	ke, k := glayout{cfg.Embed / n}, glayout{cfg.Hidden / n}
+	ke, kd, k := glayout{cfg.Embed / n}, glayout{cfg.decoderEmbed() / n}, glayout{cfg.Hidden / n}
 	hd := k.repeat(cfg.directions())
 
 	type tied struct {
@@ -97,10 +98,10 @@ func NewEquivariant(cfg Config, g *verbgroups.Group, r *rand.Rand) (*Model, erro
 		addCell(d.cell, ke, k)
 	}
 	d := m.dec
-	add(d.emb, gt.embed(d.emb, gt.out, ke), normal)
-	cat := ke
+	add(d.emb, gt.embed(d.emb, gt.out, kd), normal)
+	cat := kd
 	if d.attention {
-		cat = append(append(glayout{}, ke...), hd...)
+		cat = append(append(glayout{}, kd...), hd...)
 	}
 	add(d.wc, gt.conv(hd, cat), uniform(d.wc.Shape[1]))
 	add(d.bc, gt.bias(hd), uniform(d.wc.Shape[1]))

@@ -117,7 +117,7 @@ func TestEngineGradients(t *testing.T) {
 			for _, uni := range []bool{false, true} {
 				t.Run(fmt.Sprintf("%s/attention=%v/unidirectional=%v", cell, att, uni), func(t *testing.T) {
 					r := rand.New(rand.NewPCG(1, 2))
-					cfg := Config{Cell: cell, Embed: 3, Hidden: 2, Unidirectional: uni, NoAttention: !att,
+					cfg := Config{Cell: cell, Embed: 3, DecoderEmbed: 5, Hidden: 2, Unidirectional: uni, NoAttention: !att,
 						Dropout: 0.3, InVocab: 6, OutVocab: 5, MaxInput: 5, MaxOutput: 10}
 					m, err := New(cfg, r)
 					if err != nil {

@@ -19,14 +19,25 @@ import (
 // numericsDigest). Recorded results (results/*/result.json) are reproduced
 // exactly only while these hold: a kernel change that alters any bit of the
 // arithmetic must fail here, and then invalidates every recorded run.
+//
+// The "dec64" entries are the model with a 64-wide decoder embedding
+// (DecoderEmbed = 64), the architecture of the results recorded before the
+// reference decoder embedding (E_d = D·H = 128) became the default.
 var pinnedNumerics = map[string]string{
-	"rnn/batch=1":          "05f8e118667b48ec",
-	"gru/batch=1":          "0d39e7226e417d95",
-	"lstm/batch=1":         "fec70175ff4a425e",
-	"lstm/batch=5":         "ab137db18000da1f",
-	"lstm/batch=3/equi":    "17ba5e8f956c69a5",
-	"gru/batch=2/equizero": "05f7f27de6d458a3",
-	"rnn/batch=40/equi":    "226c18f8a9199f53",
+	"dec64/rnn/batch=1":          "05f8e118667b48ec",
+	"dec64/gru/batch=1":          "0d39e7226e417d95",
+	"dec64/lstm/batch=1":         "fec70175ff4a425e",
+	"dec64/lstm/batch=5":         "ab137db18000da1f",
+	"dec64/lstm/batch=3/equi":    "17ba5e8f956c69a5",
+	"dec64/gru/batch=2/equizero": "05f7f27de6d458a3",
+	"dec64/rnn/batch=40/equi":    "226c18f8a9199f53",
+	"rnn/batch=1":                "0cd998c895ca8673",
+	"gru/batch=1":                "428b70e6347d02cb",
+	"lstm/batch=1":               "39b53e31077edb6a",
+	"lstm/batch=5":               "7a7fc54f506d074b",
+	"lstm/batch=3/equi":          "ef974c072d7e7bd4",
+	"gru/batch=2/equizero":       "0b72a00b39804d5b",
+	"rnn/batch=40/equi":          "3dcb3a4ccbb29931",
 }
 
 // TestNumericsPinned checks that training and decoding compute bit for bit
@@ -54,23 +65,32 @@ func TestNumericsPinned(t *testing.T) {
 		{"rnn/batch=40/equi", RNN, 40, CopiesOf(verb), Shared},
 	}
 	withKernels(t, func(t *testing.T) {
-		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
-				got := numericsDigest(t, c.cell, c.batch, c.cp, c.mode, train, test)
-				if want := pinnedNumerics[c.name]; got != want {
-					t.Errorf("digest %s, pinned %s: the arithmetic changed", got, want)
+		for _, dec := range []int{0, 64} {
+			for _, c := range cases {
+				name := c.name
+				if dec != 0 {
+					name = fmt.Sprintf("dec%d/%s", dec, name)
 				}
-			})
+				t.Run(name, func(t *testing.T) {
+					got := numericsDigest(t, c.cell, dec, c.batch, c.cp, c.mode, train, test)
+					if want := pinnedNumerics[name]; got != want {
+						t.Errorf("digest %s, pinned %s: the arithmetic changed", got, want)
+					}
+				})
+			}
 		}
 	})
 }
 
-// numericsDigest trains the reference model for 60 steps of the given batch
+// numericsDigest trains the reference model (with decoder embedding width
+// dec, 0 for the default) for 60 steps of the given batch
 // (Adam with weight decay and clipping, teacher forcing 0.5) and decodes 64
 // test commands, hashing every bit of the outcome.
-func numericsDigest(t *testing.T, cell CellKind, batch int, cp Copies, mode Mode, train, test []scan.Example) string {
+func numericsDigest(t *testing.T, cell CellKind, dec, batch int, cp Copies, mode Mode, train, test []scan.Example) string {
 	r := rand.New(rand.NewPCG(3, 7))
-	m, err := New(Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size()), r)
+	cfg := Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size())
+	cfg.DecoderEmbed = dec
+	m, err := New(cfg, r)
 	if err != nil {
 		t.Fatal(err)
 	}

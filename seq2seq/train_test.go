@@ -49,7 +49,7 @@ func TestLearnsSimple(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkLearns(t, m, src, 5000, 0.95)
+	checkLearns(t, m, src, 6000, 0.95)
 }
 
 // checkLearns trains m (initialised from src) for the given iterations at

@@ -1,0 +1,33 @@
+package seq2seq
+
+// startIndependent marks every copy of every example as running.
+func (d *decoder) startIndependent() {
+	n := d.run.K * d.run.B
+	if cap(d.ended) < n {
+		d.ended = make([]bool, n)
+	}
+	d.ended = d.ended[:n]
+	clear(d.ended)
+}
+
+// independentStep applies Independent's stopping rule to the log-probabilities
+// of step t: a copy whose own argmax was EOS at an earlier step has stopped,
+// and its row reads log p = 0 for every word from then on.
+func (d *decoder) independentStep(t int) {
+	B, K, R, V, B0 := d.run.B, d.run.K, d.R, d.V, len(d.done)
+	for i := range B {
+		b := d.ids[i]
+		if d.done[b] {
+			continue
+		}
+		for k := range K {
+			row := d.logp[(t*R+k*B+i)*V : (t*R+k*B+i+1)*V]
+			switch {
+			case d.ended[k*B0+b]:
+				clear(row)
+			case argmax(row) == eosID:
+				d.ended[k*B0+b] = true
+			}
+		}
+	}
+}
