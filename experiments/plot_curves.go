@@ -103,6 +103,7 @@ func phaseOf(r Row) phase {
 	return fromScratch
 }
 
+// title names the phase in a panel's title.
 func (ph phase) title() string {
 	if ph == tuned {
 		return "tuned from the pretrained model"
@@ -110,6 +111,7 @@ func (ph phase) title() string {
 	return "trained from scratch"
 }
 
+// axis labels the phase's x axis.
 func (ph phase) axis() string {
 	if ph == tuned {
 		return "tuning iteration"
@@ -117,6 +119,7 @@ func (ph phase) axis() string {
 	return "pretraining iteration"
 }
 
+// iterations is the length of the phase's schedule in c.
 func (ph phase) iterations(c *Config) int {
 	if ph == tuned {
 		return c.Tune.Iterations
