@@ -64,7 +64,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"checkpoint, runs each method (%s),\n"+
 			"evaluates the best-validation model on the test split, and writes\n"+
 			"  OUT/results/NAME/runs/RUN/result.json, OUT/results/NAME/summary.{csv,md},\n"+
-			"  OUT/plots/NAME_accuracy.png and OUT/plots/NAME_curves.png.\n"+
+			"  OUT/plots/NAME_accuracy.{png,svg} and OUT/plots/NAME_curves.{png,svg}.\n"+
 			"Finished runs are skipped, so an interrupted experiment resumes. Bad input exits with 2.\n\nFlags:\n",
 			strings.Join(Methods, ", "))
 		fs.PrintDefaults()

@@ -97,7 +97,8 @@ func TestEndToEnd(t *testing.T) {
 	if lines[0] != "split,cell,method,n_seeds,test_acc_mean,test_acc_std" || len(lines) != 1+len(c.Methods) {
 		t.Errorf("summary.csv:\n%s", csv)
 	}
-	for _, f := range []string{"summary.md", "../../plots/tiny_accuracy.png", "../../plots/tiny_curves.png"} {
+	for _, f := range []string{"summary.md", "../../plots/tiny_accuracy.png", "../../plots/tiny_curves.png",
+		"../../plots/tiny_accuracy.svg", "../../plots/tiny_curves.svg"} {
 		if st, err := os.Stat(filepath.Join(l.Dir(), f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}

@@ -11,15 +11,14 @@ import (
 	"strings"
 
 	"github.com/scan-equitune/equitune/internal/atomicfile"
-	"github.com/scan-equitune/equitune/seq2seq"
 )
 
 // Row is one line of the summary: the test accuracy of a method over seeds.
 type Row struct {
 	Split, Cell, Method string
-	N                   int                 // seeds with a result
-	Mean, Std           float64             // test accuracy (fraction); sample std, 0 for one seed
-	Curve               []seq2seq.EvalPoint // validation curve, mean over the seeds at each step
+	N                   int       // seeds with a result
+	Mean, Std           float64   // test accuracy (fraction); sample std, 0 for one seed
+	Runs                []*Result // the seeds' results, in the order read
 }
 
 // MeanStd returns the mean and the sample standard deviation of xs (0 for
@@ -69,7 +68,6 @@ func Summarize(rs []*Result) []Row {
 	var rows []Row
 	idx := map[[3]string]int{}
 	accs := map[int][]float64{}
-	curves := map[int][][]seq2seq.EvalPoint{}
 	for _, r := range rs {
 		k := [3]string{r.Split, r.Cell, r.Method}
 		i, ok := idx[k]
@@ -79,37 +77,24 @@ func Summarize(rs []*Result) []Row {
 			rows = append(rows, Row{Split: r.Split, Cell: r.Cell, Method: r.Method})
 		}
 		accs[i] = append(accs[i], r.TestAcc)
-		curves[i] = append(curves[i], r.Curve)
+		rows[i].Runs = append(rows[i].Runs, r)
 	}
 	for i := range rows {
 		rows[i].N = len(accs[i])
 		rows[i].Mean, rows[i].Std = MeanStd(accs[i])
-		rows[i].Curve = meanCurve(curves[i])
 	}
 	return rows
 }
 
-// meanCurve averages curves pointwise by step (steps present in every curve).
-func meanCurve(cs [][]seq2seq.EvalPoint) []seq2seq.EvalPoint {
-	if len(cs) == 0 {
-		return nil
-	}
-	var out []seq2seq.EvalPoint
-	for _, p := range cs[0] {
-		sum, sumL, n := 0.0, 0.0, 0
-		for _, c := range cs {
-			for _, q := range c {
-				if q.Step == p.Step {
-					sum, sumL, n = sum+q.ValAcc, sumL+q.SeqLoss, n+1
-					break
-				}
-			}
-		}
-		if n == len(cs) {
-			out = append(out, seq2seq.EvalPoint{Step: p.Step, ValAcc: sum / float64(n), SeqLoss: sumL / float64(n)})
+// order returns the distinct keys of rows in order of appearance.
+func order(rows []Row, key func(Row) string) []string {
+	var ks []string
+	for _, r := range rows {
+		if k := key(r); !slices.Contains(ks, k) {
+			ks = append(ks, k)
 		}
 	}
-	return out
+	return ks
 }
 
 // CSV formats rows as summary.csv.
@@ -164,10 +149,10 @@ func WriteSummary(c *Config, l Layout) ([]Row, error) {
 	if err := os.MkdirAll(plots, 0o755); err != nil {
 		return nil, err
 	}
-	if err := PlotAccuracy(c, rows, filepath.Join(plots, c.Name+"_accuracy.png")); err != nil {
+	if err := PlotAccuracy(c, rows, filepath.Join(plots, c.Name+"_accuracy")); err != nil {
 		return nil, err
 	}
-	if err := PlotCurves(c, rows, filepath.Join(plots, c.Name+"_curves.png")); err != nil {
+	if err := PlotCurves(c, rows, filepath.Join(plots, c.Name+"_curves")); err != nil {
 		return nil, err
 	}
 	return rows, nil
