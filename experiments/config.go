@@ -77,6 +77,17 @@ type Config struct {
 	// validation (model selection); the test split is never used for it.
 	ValFraction float64 `toml:"val_fraction"`
 
+	// PretrainedModel, if set, is a model stored as the reference PyTorch
+	// code's state_dict in a safetensors file (seq2seq.ReadSafetensors)
+	// that every method starts from instead of a pretraining. A relative
+	// path is read from the configuration file's folder. The file's cell
+	// and sizes replace cells and [model] (dropout aside).
+	PretrainedModel string `toml:"pretrained_model" json:",omitempty"`
+
+	// PretrainedModelSHA256 is the SHA-256 of the PretrainedModel file,
+	// recorded with the resolved configuration.
+	PretrainedModelSHA256 string `toml:"-" json:",omitempty"`
+
 	// Model holds the model sizes.
 	Model ModelConfig `toml:"model"`
 
@@ -95,7 +106,7 @@ type Config struct {
 type ModelConfig struct {
 	Hidden        int     `toml:"hidden"`        // encoder hidden width per direction (64)
 	Embed         int     `toml:"embed"`         // input word embedding width (64)
-	DecoderEmbed  int     `toml:"decoder_embed"` // output word embedding width (0: the decoder's hidden width, 2·hidden bidirectional, as in the reference code)
+	DecoderEmbed  int     `toml:"decoder_embed"` // output word embedding width (default: the decoder hidden width, 2·hidden bidirectional, as in the reference code; 0: embed)
 	Attention     bool    `toml:"attention"`     // attention decoder (true)
 	Bidirectional bool    `toml:"bidirectional"` // bidirectional encoder (true)
 	Dropout       float64 `toml:"dropout"`       // decoder input dropout (0.1)
@@ -357,14 +368,18 @@ func Parse(data []byte, source string) (*Config, error) {
 		for _, k := range un {
 			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q", source, keyLine(data, k), k.String()))
 		}
-		return nil, fmt.Errorf("%w: %s (valid: name, split, group, gequivariant_group, cells, seeds, methods, decode, val_fraction, "+
+		return nil, fmt.Errorf("%w: %s (valid: name, split, pretrained_model, group, gequivariant_group, cells, seeds, methods, decode, val_fraction, "+
 			"[model] hidden/embed/decoder_embed/attention/bidirectional/dropout, [pretrain]/[tune] iterations/batch/lr/"+
 			"weight_decay/teacher_forcing/clip/eval_every, "+slurmKeys+")", ErrConfig, strings.Join(msgs, "; "))
 	}
 	if !md.IsDefined("tune", "lr") {
 		c.Tune.LR = TuneLR(c.Split)
 	}
-	if !md.IsDefined("model", "decoder_embed") {
+	if c.PretrainedModel != "" {
+		if err := c.usePretrainedModel(source, md.IsDefined("cells")); err != nil {
+			return nil, fmt.Errorf("%w: %s: pretrained_model: %v", ErrConfig, source, err)
+		}
+	} else if !md.IsDefined("model", "decoder_embed") {
 		c.Model.DecoderEmbed = c.Model.Hidden
 		if c.Model.Bidirectional {
 			c.Model.DecoderEmbed *= 2

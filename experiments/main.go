@@ -9,11 +9,13 @@
 //	go run ./experiments -config add_jump.toml [-out DIR] [-jobs N] [-list] [-run-index I] [-force]
 //	go run ./experiments -config add_jump.toml [-out DIR] -aggregate
 //	go run ./experiments -config add_jump.toml [-out DIR] -slurm PLANDIR
+//	go run ./experiments -config add_jump.toml [-out DIR] -run-index I -export FILE [-vocab-from REF]
 //
 // With -run-index I (or SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) only run
 // I is run and no summary is written; -aggregate writes the summary and plots
 // from the result.json files there are. -slurm writes a plan of Slurm job
-// arrays (see WriteSlurmPlan) and exits.
+// arrays (see WriteSlurmPlan) and exits. -export writes run I's model as
+// the reference PyTorch code's safetensors state_dict and exits.
 //
 // A bare config name that is not a file names a built-in config:
 // add_jump.toml, around_right.toml, add_jump_quick.toml, around_right_quick.toml,
@@ -55,11 +57,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	force := fs.Bool("force", false, "rerun method runs whose result.json exists (overwriting it)")
 	verbose := fs.Bool("v", false, "log every validation evaluation")
 	aggregate := fs.Bool("aggregate", false, "only write the summary tables and plots from the existing result.json files")
+	export := fs.String("export", "", "with -run-index I, write run I's model (a pretraining's or an untrained method's best-validation pretrained model, a training method's selected model) to this `file` as the reference PyTorch code's safetensors state_dict, and exit")
+	vocabFrom := fs.String("vocab-from", "", "with -export, order the words as in the metadata of this safetensors `file` (e.g. a model of the reference code) instead of this project's order")
 	slurmDir := fs.String("slurm", "", "write a Slurm plan into this `directory` (pretraining and method job arrays, then the summary; run its submit.sh) and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: experiments -config FILE [-out DIR] [-jobs N] [-list] [-run-index I] [-force] [-v]\n"+
 			"       experiments -config FILE [-out DIR] -aggregate\n"+
-			"       experiments -config FILE [-out DIR] -slurm PLANDIR\n\n"+
+			"       experiments -config FILE [-out DIR] -slurm PLANDIR\n"+
+			"       experiments -config FILE [-out DIR] -run-index I -export FILE [-vocab-from REF]\n\n"+
 			"Runs an equi-tuning experiment on SCAN: pretrains each (cell, seed) or reuses its cached\n"+
 			"checkpoint, runs each method (%s),\n"+
 			"evaluates the best-validation model on the test split, and writes\n"+
@@ -121,6 +126,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if indexSet && (*index < 0 || *index >= len(runs)) {
 		return fail("run index %d out of range [0, %d); see -list", *index, len(runs))
+	}
+	if *export != "" || *vocabFrom != "" {
+		if *export == "" || !indexSet {
+			return fail("-export FILE needs -run-index I (and -vocab-from needs -export)")
+		}
+		if err := exportModel(&Env{Config: cfg, Layout: Layout{Out: *out, Experiment: cfg.Name}}, runs[*index], *export, *vocabFrom); err != nil {
+			if errors.Is(err, ErrConfig) {
+				return fail("%v", err)
+			}
+			fmt.Fprintf(stderr, "experiments: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "wrote %s (run %d, %s)\n", *export, *index, runs[*index].ID())
+		return 0
 	}
 
 	level := slog.LevelInfo

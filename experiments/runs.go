@@ -42,13 +42,14 @@ func (r Run) ID() string {
 // Expand returns the runs of an experiment, a pure function of c: first a
 // pretraining run per (cell, seed), then a run per (cell, seed, method), in
 // the order of the configuration's lists. There are no pretraining runs if
-// no method needs the pretrained model (only gequivariant).
+// no method needs the pretrained model (only gequivariant) or the methods
+// start from a pretrained_model file.
 func Expand(c *Config) []Run {
 	split, _ := scan.Canonical(c.Split)
 	var runs []Run
 	for _, cell := range c.Cells {
 		for _, seed := range c.Seeds {
-			if slices.ContainsFunc(c.Methods, NeedsPretrain) {
+			if c.PretrainedModel == "" && slices.ContainsFunc(c.Methods, NeedsPretrain) {
 				runs = append(runs, Run{Method: Pretrain, Split: split, Cell: cell, Seed: seed})
 			}
 		}

@@ -193,17 +193,23 @@ func (e *Env) Do(r Run) error {
 	if err != nil {
 		return err
 	}
-	var pre *seq2seq.Run
-	if r.Method == GEquivariant {
+	var pre *seq2seq.Run // the pretraining or gequivariant training, if any
+	var m *seq2seq.Model
+	switch {
+	case r.Method == GEquivariant:
 		pre, err = e.GEquivariant(r, d)
-	} else {
+	case e.Config.PretrainedModel != "":
+		m, err = e.Imported()
+	default:
 		pre, err = e.Pretrained(r, d)
 	}
 	if err != nil || r.Method == Pretrain {
 		return err
 	}
-	pre.UseBest()
-	m := pre.Model
+	if pre != nil {
+		pre.UseBest()
+		m = pre.Model
+	}
 	g, err := e.Config.Group.Group()
 	if err != nil {
 		return err
@@ -220,7 +226,10 @@ func (e *Env) Do(r Run) error {
 	res := &Result{
 		Experiment: e.Config.Name, RunID: r.ID(), Index: r.Index, Split: r.Split, Cell: r.Cell,
 		Method: r.Method, Seed: r.Seed, Group: g.Name(), GroupOrder: g.Order(), Config: e.Config,
-		Model: m.Config, PretrainIterations: pre.Schedule.Iterations, Decode: decode,
+		Model: m.Config, Decode: decode,
+	}
+	if pre != nil {
+		res.PretrainIterations = pre.Schedule.Iterations
 	}
 	if r.Method == GEquivariant {
 		gg, err := e.Config.GEquivariantGroup.Group()
@@ -231,6 +240,13 @@ func (e *Env) Do(r Run) error {
 	}
 	switch r.Method {
 	case "pretrained", GEquivariant:
+		if pre == nil { // an imported model: evaluated as is
+			if res.BestValAcc, err = m.Accuracy(d.Val.In, d.Val.Out, cp, mode); err != nil {
+				return err
+			}
+			res.Curve = []seq2seq.EvalPoint{{Step: 0, ValAcc: res.BestValAcc}}
+			break
+		}
 		res.Curve, res.BestStep, res.BestValAcc = pre.Curve, pre.BestStep, pre.BestAcc
 	case "finetune", "equitune":
 		tr, err := seq2seq.NewRun(m, e.Config.Tune.Schedule(), cp, rand.NewPCG(r.Seed, streamTune))
@@ -276,6 +292,11 @@ func (e *Env) Do(r Run) error {
 	}
 	if err := writePredictions(filepath.Dir(path), d.Test.In, d.Test.Out, preds); err != nil {
 		return err
+	}
+	if trains(r.Method) {
+		if err := m.WriteSafetensors(filepath.Join(filepath.Dir(path), ModelFile), nil, nil); err != nil {
+			return err
+		}
 	}
 	res.WallSeconds = time.Since(start).Seconds()
 	res.Finished = time.Now().UTC().Format(time.RFC3339)

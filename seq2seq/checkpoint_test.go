@@ -15,7 +15,7 @@ import (
 func TestCheckpointErrors(t *testing.T) {
 	src := rand.NewPCG(1, 1)
 	cfg := Default(GRU, 15, 8)
-	cfg.Hidden, cfg.Embed = 4, 4
+	cfg.Hidden, cfg.Embed, cfg.DecoderEmbed = 4, 4, 8
 	m, err := New(cfg, rand.New(src))
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ var ErrConfig = errors.New("seq2seq: invalid config")
 type Config struct {
 	Cell           CellKind // rnn, gru or lstm
 	Embed          int      // input word embedding width E
-	DecoderEmbed   int      // output word embedding width E_d; 0 means the decoder's hidden width D·H (the reference)
+	DecoderEmbed   int      // output word embedding width E_d (the reference's is D·H); 0 means Embed, as before the reference width was adopted
 	Hidden         int      // encoder hidden width H per direction; the decoder's is D·H
 	Unidirectional bool     // encode left to right only (D = 1) instead of both ways (D = 2)
 	NoAttention    bool     // feed the decoder cell ReLU(W_c e + b_c) without a context
@@ -36,14 +36,14 @@ type Config struct {
 // sizes: E = 64, H = 64, bidirectional, attention, E_d = D·H = 128, dropout
 // 0.1, 50 decoded tokens and SCAN's longest command (9 words + EOS).
 func Default(cell CellKind, inVocab, outVocab int) Config {
-	return Config{Cell: cell, Embed: 64, Hidden: 64, Dropout: 0.1,
+	return Config{Cell: cell, Embed: 64, Hidden: 64, DecoderEmbed: 128, Dropout: 0.1,
 		InVocab: inVocab, OutVocab: outVocab, MaxInput: 10, MaxOutput: 50}
 }
 
 // decoderEmbed returns E_d, the width of the decoder's word embedding.
 func (c Config) decoderEmbed() int {
 	if c.DecoderEmbed == 0 {
-		return c.directions() * c.Hidden
+		return c.Embed
 	}
 	return c.DecoderEmbed
 }
@@ -70,7 +70,7 @@ func (c Config) Validate() error {
 		}
 	}
 	if c.DecoderEmbed < 0 {
-		return fmt.Errorf("%w: DecoderEmbed = %d, want ≥ 1 (or 0 for D·H)", ErrConfig, c.DecoderEmbed)
+		return fmt.Errorf("%w: DecoderEmbed = %d, want ≥ 1 (or 0 for Embed)", ErrConfig, c.DecoderEmbed)
 	}
 	if c.Dropout < 0 || c.Dropout >= 1 {
 		return fmt.Errorf("%w: Dropout = %g, want in [0, 1)", ErrConfig, c.Dropout)

@@ -95,7 +95,7 @@ func TestEquitunedGradients(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(6, 6))
 	cfg := Default(GRU, scan.InputVocab().Size(), scan.OutputVocab().Size())
-	cfg.Hidden, cfg.Embed = 3, 4
+	cfg.Hidden, cfg.Embed, cfg.DecoderEmbed = 3, 4, 6
 	m, err := New(cfg, r)
 	if err != nil {
 		t.Fatal(err)

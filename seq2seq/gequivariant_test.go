@@ -21,10 +21,10 @@ func mustGroup(tb testing.TB, name string) *verbgroups.Group {
 }
 
 // equivariantConfig returns the reference config of the cell with K
-// channels per group element of g (Embed = Hidden = |G|·K).
+// channels per group element of g (Embed = Hidden = |G|·K, E_d = 2|G|·K).
 func equivariantConfig(cell CellKind, g *verbgroups.Group, k int) Config {
 	cfg := Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size())
-	cfg.Embed, cfg.Hidden = g.Order()*k, g.Order()*k
+	cfg.Embed, cfg.Hidden, cfg.DecoderEmbed = g.Order()*k, g.Order()*k, 2*g.Order()*k
 	return cfg
 }
 

@@ -21,7 +21,7 @@ func TestGraphGradients(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					r := rand.New(rand.NewPCG(3, uint64(sz.hidden)))
 					cfg := Default(cell, 15, 8)
-					cfg.Hidden, cfg.Dropout = sz.hidden, 0.1
+					cfg.Hidden, cfg.DecoderEmbed, cfg.Dropout = sz.hidden, 2*sz.hidden, 0.1
 					if sz.hidden < 8 {
 						cfg.Embed = 3
 					}

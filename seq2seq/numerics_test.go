@@ -89,7 +89,9 @@ func TestNumericsPinned(t *testing.T) {
 func numericsDigest(t *testing.T, cell CellKind, dec, batch int, cp Copies, mode Mode, train, test []scan.Example) string {
 	r := rand.New(rand.NewPCG(3, 7))
 	cfg := Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size())
-	cfg.DecoderEmbed = dec
+	if dec != 0 {
+		cfg.DecoderEmbed = dec
+	}
 	m, err := New(cfg, r)
 	if err != nil {
 		t.Fatal(err)

@@ -69,11 +69,12 @@ func unreadTensors(cfg Config) map[string][]int {
 // ReadSafetensors reads a model stored in the reference code's state_dict
 // layout (see refNames). The cell comes from the metadata key "cell", the
 // sizes from the tensors' shapes, the vocabulary orders from "in_vocab" and
-// "out_vocab" (this package's order when absent); the other settings are
-// Default's. Float32 and float64 tensors are read exactly. Any tensor whose
-// name, shape or type does not fit, and any word this package does not
-// know, is an error naming it.
-func ReadSafetensors(path string) (*Model, error) {
+// "out_vocab" (this package's order when absent), the decoder's training
+// dropout, which the file does not hold, from dropout; the other settings
+// are Default's. Float32 and float64 tensors are read exactly. Any tensor
+// whose name, shape or type does not fit, and any word this package does
+// not know, is an error naming it.
+func ReadSafetensors(path string, dropout float64) (*Model, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -120,6 +121,7 @@ func ReadSafetensors(path string) (*Model, error) {
 		return nil, bad("%v", err)
 	}
 	cfg := Default(cell, len(inWords), len(outWords))
+	cfg.Dropout = dropout
 	cfg.Embed, cfg.Hidden, cfg.DecoderEmbed = emb[1], whh[1], demb[1]
 	cfg.Unidirectional = shape("encoder.rnn.weight_hh_l0_reverse") == nil
 	if wc := shape("decoder.attn_combine.weight"); len(wc) == 2 && wc[1] == cfg.DecoderEmbed {

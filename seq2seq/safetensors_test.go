@@ -108,7 +108,7 @@ func TestReferenceOutputs(t *testing.T) {
 	for _, cell := range []string{"gru", "lstm"} {
 		t.Run(cell, func(t *testing.T) {
 			path := filepath.Join(dir, cell+".safetensors")
-			m, err := ReadSafetensors(path)
+			m, err := ReadSafetensors(path, 0.1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -269,7 +269,7 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 	for _, cell := range []string{"gru", "lstm"} {
 		t.Run(cell, func(t *testing.T) {
 			path := filepath.Join(dir, cell+".safetensors")
-			m, err := ReadSafetensors(path)
+			m, err := ReadSafetensors(path, 0.1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -302,7 +302,7 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 					t.Errorf("tensor %s: exported values differ from the reference file's", name)
 				}
 			}
-			back, err := ReadSafetensors(dst)
+			back, err := ReadSafetensors(dst, 0.1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -385,7 +385,7 @@ func TestSafetensorsFloat64Model(t *testing.T) {
 			if err := m.WriteSafetensors(first, nil, nil); err != nil {
 				t.Fatal(err)
 			}
-			back, err := ReadSafetensors(first)
+			back, err := ReadSafetensors(first, 0.1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -481,19 +481,19 @@ func TestSafetensorsBadFiles(t *testing.T) {
 		}, "out_vocab"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := ReadSafetensors(write(c.edit))
+			_, err := ReadSafetensors(write(c.edit), 0.1)
 			if !errors.Is(err, ErrSafetensors) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want ErrSafetensors naming %s", err, c.want)
 			}
 		})
 	}
-	if _, err := ReadSafetensors(filepath.Join(dir, "good.safetensors")); err != nil {
+	if _, err := ReadSafetensors(filepath.Join(dir, "good.safetensors"), 0.1); err != nil {
 		t.Fatalf("unedited file: %v", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "junk"), []byte("\xff\xff\xff\xff\xff\xff\xff\x7fjunk"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadSafetensors(filepath.Join(dir, "junk")); !errors.Is(err, ErrSafetensors) {
+	if _, err := ReadSafetensors(filepath.Join(dir, "junk"), 0.1); !errors.Is(err, ErrSafetensors) {
 		t.Fatalf("junk file: error %v, want ErrSafetensors", err)
 	}
 }

@@ -79,7 +79,7 @@ func checkLearns(t *testing.T, m *Model, src *rand.PCG, iterations int, want flo
 func TestResumeIsExact(t *testing.T) {
 	train, val := shortSimple(t, 200, 20, 8)
 	cfg := Default(LSTM, scan.InputVocab().Size(), scan.OutputVocab().Size())
-	cfg.Hidden, cfg.Embed = 8, 8
+	cfg.Hidden, cfg.Embed, cfg.DecoderEmbed = 8, 8, 16
 	sched := Schedule{Iterations: 40, Batch: 2, LR: 1e-3, WeightDecay: 1e-4, Clip: 5, Teacher: 0.5, EvalEvery: 10}
 	checkResume(t, func(r *rand.Rand) (*Model, error) { return New(cfg, r) }, sched, train, val, 20)
 }
