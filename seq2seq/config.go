@@ -48,6 +48,9 @@ func (c Config) directions() int {
 
 // Validate reports the first invalid field.
 func (c Config) Validate() error {
+	if err := c.checkLimits(); err != nil {
+		return err
+	}
 	if err := c.Cell.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", ErrConfig, err)
 	}
@@ -60,7 +63,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%w: %s = %d, want ≥ %d", ErrConfig, f.name, f.v, f.min)
 		}
 	}
-	if c.Dropout < 0 || c.Dropout >= 1 {
+	if !(c.Dropout >= 0 && c.Dropout < 1) { // NaN too
 		return fmt.Errorf("%w: Dropout = %g, want in [0, 1)", ErrConfig, c.Dropout)
 	}
 	return nil
