@@ -46,15 +46,18 @@ func walkLines(md toml.MetaData, path []string, m map[string]toml.Primitive, lin
 				lines[key] = pe.Line
 			}
 		}
-		var table map[string]toml.Primitive
-		if md.PrimitiveDecode(p, &table) == nil {
-			walkLines(md, kp, table, lines)
-			continue
-		}
-		var tables []map[string]toml.Primitive
-		if md.PrimitiveDecode(p, &tables) == nil {
-			for _, t := range tables {
-				walkLines(md, kp, t, lines)
+		switch md.Type(kp...) {
+		case "Hash", "": // "": a table made implicitly by a dotted key or header
+			var table map[string]toml.Primitive
+			if md.PrimitiveDecode(p, &table) == nil {
+				walkLines(md, kp, table, lines)
+			}
+		case "ArrayHash":
+			var tables []map[string]toml.Primitive
+			if md.PrimitiveDecode(p, &tables) == nil {
+				for _, t := range tables {
+					walkLines(md, kp, t, lines)
+				}
 			}
 		}
 	}

@@ -101,16 +101,16 @@ func ConfigSource(path string) ([]byte, error) {
 	case err == nil:
 		return data, nil
 	case !errors.Is(err, os.ErrNotExist):
-		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	case path != "" && filepath.Base(path) == path:
 		if b, berr := builtin.ReadFile("configs/" + path); berr == nil {
 			return b, nil
 		}
-		return nil, fmt.Errorf("%w: %s: no such file and no such built-in config (built-in: %s)",
-			ErrConfig, path, strings.Join(BuiltinNames(), ", "))
+		return nil, fmt.Errorf("%s: %w: no such file and no such built-in config (built-in: %s)",
+			path, ErrConfig, strings.Join(BuiltinNames(), ", "))
 	}
-	return nil, fmt.Errorf("%w: %s: no such file (only a bare name, without a directory, names a built-in config)",
-		ErrConfig, path)
+	return nil, fmt.Errorf("%s: %w: no such file (only a bare name, without a directory, names a built-in config)",
+		path, ErrConfig)
 }
 
 // SlurmPlan describes a plan written by WriteSlurmPlan.
