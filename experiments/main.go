@@ -6,7 +6,9 @@
 //
 // Usage:
 //
-//	go run ./experiments -config add_jump.toml [-out DIR] [-jobs N] [-list] [-run-index I] [-force]
+//	go run ./experiments -config add_jump.toml [-out DIR] [-jobs N] [-force] [-v]
+//	go run ./experiments -config add_jump.toml [-out DIR] -run-index I [-force] [-v]
+//	go run ./experiments -config add_jump.toml -list
 //	go run ./experiments -config add_jump.toml [-out DIR] -aggregate
 //	go run ./experiments -config add_jump.toml [-out DIR] -slurm PLANDIR
 //
@@ -20,8 +22,11 @@
 // add_jump_gequivariant.toml, around_right_gequivariant.toml,
 // add_jump_gequivariant_quick.toml.
 // Bad input (an unknown key, split, cell or method, a bad value, a group that
-// is not a symmetry of SCAN) exits with status 2 before anything is written;
-// a failure while running exits with status 1.
+// is not a symmetry of SCAN, conflicting flags, finished runs computed under
+// other settings without -force) exits with status 2 before anything is
+// written; a failure while running exits with status 1. SIGINT or SIGTERM
+// stops the runs after their current checkpoint and exits with status 130;
+// the same command resumes them.
 package main
 
 import (
@@ -58,7 +63,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	aggregate := fs.Bool("aggregate", false, "only write the summary tables and plots from the existing result.json files")
 	slurmDir := fs.String("slurm", "", "write a Slurm plan into this `directory` (pretraining and method job arrays, then the summary; run its submit.sh) and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: experiments -config FILE [-out DIR] [-jobs N] [-list] [-run-index I] [-force] [-v]\n"+
+		fmt.Fprintf(stderr, "usage: experiments -config FILE [-out DIR] [-jobs N] [-force] [-v]\n"+
+			"       experiments -config FILE [-out DIR] -run-index I [-force] [-v]\n"+
+			"       experiments -config FILE -list\n"+
 			"       experiments -config FILE [-out DIR] -aggregate\n"+
 			"       experiments -config FILE [-out DIR] -slurm PLANDIR\n\n"+
 			"Runs an equi-tuning experiment on SCAN: pretrains each (cell, seed) or reuses its cached\n"+
@@ -66,7 +73,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"evaluates the best-validation model on the test split, and writes\n"+
 			"  OUT/results/NAME/runs/RUN/result.json, OUT/results/NAME/summary.{csv,md},\n"+
 			"  OUT/plots/NAME_accuracy.png and OUT/plots/NAME_curves.png.\n"+
-			"Finished runs are skipped, so an interrupted experiment resumes. Bad input exits with 2.\n\nFlags:\n",
+			"Finished runs of the same settings are skipped, so an interrupted experiment resumes (Ctrl-C stops\n"+
+			"after the current checkpoints and exits with 130). Bad input exits with 2.\n\nFlags:\n",
 			strings.Join(Methods, ", "))
 		fs.PrintDefaults()
 	}
