@@ -104,7 +104,8 @@ func identityDoc(c *Config, r Run, network *seq2seq.Config, arithmetic int) (map
 	if doc, err = jsonMap(doc); err != nil {
 		return nil, err
 	}
-	return pruneZero(doc).(map[string]any), nil
+	pruned, _ := pruneZero(doc).(map[string]any) // nil if every value is zero
+	return pruned, nil
 }
 
 // runNetwork returns the resolved model of run r of c: c's model of r's
