@@ -5,8 +5,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -19,8 +17,9 @@ import (
 )
 
 // ErrConfig is wrapped by every error about a bad experiment configuration;
-// main exits with status 2 on it.
-var ErrConfig = errors.New("experiments: bad config")
+// main exits with status 2 on it. The command prints its errors after its
+// name (experiments: …), so its sentinel errors carry no prefix of their own.
+var ErrConfig = errors.New("bad config")
 
 //go:embed configs/*.toml
 var builtin embed.FS
@@ -169,6 +168,9 @@ func (c *Config) Validate() error {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, a...))
 	}
+	if err := c.checkNumbers(); err != nil {
+		return err
+	}
 	if c.Name == "" || strings.ContainsAny(c.Name, `/\ `) || c.Name == "." || c.Name == ".." {
 		return bad("name = %q: want a non-empty name without slashes or spaces", c.Name)
 	}
@@ -196,22 +198,8 @@ func (c *Config) Validate() error {
 	if _, err := decodeMode(c.Decode); err != nil {
 		return err
 	}
-	if !(c.ValFraction > 0 && c.ValFraction < 1) {
-		return bad("val_fraction = %g: want in (0, 1)", c.ValFraction)
-	}
 	if _, err := c.ModelConfig(seq2seq.LSTM); err != nil {
 		return bad("model: %v", err)
-	}
-	for _, s := range []struct {
-		name string
-		s    ScheduleConfig
-	}{{"pretrain", c.Pretrain}, {"tune", c.Tune}} {
-		if err := s.s.Schedule().Validate(); err != nil {
-			return bad("[%s]: %v", s.name, err)
-		}
-		if s.s.Iterations < 1 {
-			return bad("[%s]: iterations = %d: want ≥ 1", s.name, s.s.Iterations)
-		}
 	}
 	if err := c.Slurm.Validate(); err != nil {
 		return err
@@ -301,26 +289,23 @@ func BuiltinNames() []string {
 	return names
 }
 
-// Load reads the configuration at path or, if no such file exists, the
-// built-in configuration of that base name, and validates it.
+// Load reads the configuration at path or, if path is a bare name that is
+// not a file, the built-in configuration of that name (ConfigSource), and
+// validates it. An error about one key names its line.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := ConfigSource(path)
 	if err != nil {
-		if !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
-		}
-		var berr error
-		data, berr = builtin.ReadFile("configs/" + filepath.Base(path))
-		if berr != nil || path == "" {
-			return nil, fmt.Errorf("%w: %s: no such file and no such built-in config (built-in: %s)",
-				ErrConfig, path, strings.Join(BuiltinNames(), ", "))
-		}
+		return nil, err
 	}
 	c, err := Parse(data, path)
 	if err != nil {
 		return nil, err
 	}
 	if err := c.Validate(); err != nil {
+		var ke *keyError
+		if errors.As(err, &ke) && keyLines(data)[ke.key] > 0 {
+			return nil, fmt.Errorf("%s:%d: %w", path, keyLines(data)[ke.key], err)
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
@@ -339,7 +324,7 @@ func Parse(data []byte, source string) (*Config, error) {
 	raw.Config = c
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrConfig, source, err)
+		return nil, fmt.Errorf("%s: %w: %v", source, ErrConfig, err)
 	}
 	c = raw.Config
 	addJump := false
@@ -359,14 +344,15 @@ func Parse(data []byte, source string) (*Config, error) {
 		}
 		s, err := parseGroup(md, g.prim, g.key)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %s: %v", ErrConfig, source, g.key, err)
+			return nil, fmt.Errorf("%s: %w: %s: %v", source, ErrConfig, g.key, err)
 		}
 		*g.dst = s
 	}
 	if un := md.Undecoded(); len(un) > 0 {
 		var msgs []string
+		lines := keyLines(data)
 		for _, k := range un {
-			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q", source, keyLine(data, k), k.String()))
+			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q", source, lines[strings.Join(k, ".")], k.String()))
 		}
 		return nil, fmt.Errorf("%w: %s (valid: name, split, pretrained_model, group, gequivariant_group, cells, seeds, methods, decode, val_fraction, "+
 			"[model] hidden/embed/decoder_embed/attention/bidirectional/dropout, [pretrain]/[tune] iterations/batch/lr/"+
@@ -386,32 +372,4 @@ func Parse(data []byte, source string) (*Config, error) {
 		}
 	}
 	return &c, nil
-}
-
-// keyLine finds the line of key k in data: the first line assigning its last
-// component after the header of its parent table (0 if not found).
-func keyLine(data []byte, k toml.Key) int {
-	lines := strings.Split(string(data), "\n")
-	start := 0
-	if len(k) > 1 {
-		parent := strings.Join(k[:len(k)-1], ".")
-		for i, l := range lines {
-			t := strings.TrimSpace(l)
-			if t == "["+parent+"]" || t == "[["+parent+"]]" {
-				start = i
-				break
-			}
-		}
-	}
-	last := k[len(k)-1]
-	for i := start; i < len(lines); i++ {
-		t := strings.TrimSpace(lines[i])
-		if t == "["+k.String()+"]" || t == "[["+k.String()+"]]" {
-			return i + 1
-		}
-		if rest, ok := strings.CutPrefix(t, last); ok && strings.HasPrefix(strings.TrimSpace(rest), "=") {
-			return i + 1
-		}
-	}
-	return 0
 }

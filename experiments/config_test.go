@@ -103,7 +103,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown split", "name = \"x\"\nsplit = \"add_jmp\"\n", []string{"add_jmp", "addprim_jump"}, scan.ErrUnknownSplit},
 		{"unknown cell", "name = \"x\"\ncells = [\"transformer\"]\n", []string{"transformer", "rnn, gru, lstm"}, ErrConfig},
 		{"unknown method", "name = \"x\"\nmethods = [\"magic\"]\n", []string{"magic", "equizero"}, ErrConfig},
-		{"bad value", "name = \"x\"\n[tune]\nbatch = 0\n", []string{"[tune]", "batch"}, ErrConfig},
+		{"bad value", "name = \"x\"\n[tune]\nbatch = 0\n", []string{"tune.batch = 0"}, ErrConfig},
 		{"bad decode", "name = \"x\"\ndecode = \"beam\"\n", []string{"beam"}, ErrConfig},
 		{"bad type", "name = \"x\"\nseeds = \"one\"\n", []string{"seeds"}, ErrConfig},
 		{"unknown group", "name = \"x\"\ngroup = \"verbz\"\n", []string{"verbz"}, verbgroups.ErrInvalid},

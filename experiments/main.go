@@ -6,7 +6,9 @@
 //
 // Usage:
 //
-//	go run ./experiments -config add_jump.toml [-out DIR] [-jobs N] [-list] [-run-index I] [-force]
+//	go run ./experiments -config add_jump.toml [-out DIR] [-jobs N] [-force] [-v]
+//	go run ./experiments -config add_jump.toml [-out DIR] -run-index I [-force] [-v]
+//	go run ./experiments -config add_jump.toml -list
 //	go run ./experiments -config add_jump.toml [-out DIR] -aggregate
 //	go run ./experiments -config add_jump.toml [-out DIR] -slurm PLANDIR
 //	go run ./experiments -config add_jump.toml [-out DIR] -run-index I -export FILE [-vocab-from REF]
@@ -22,25 +24,29 @@
 // add_jump_gequivariant.toml, around_right_gequivariant.toml,
 // add_jump_gequivariant_quick.toml.
 // Bad input (an unknown key, split, cell or method, a bad value, a group that
-// is not a symmetry of SCAN) exits with status 2 before anything is written;
-// a failure while running exits with status 1.
+// is not a symmetry of SCAN, conflicting flags, finished runs computed under
+// other settings without -force) exits with status 2 before anything is
+// written; a failure while running exits with status 1. SIGINT or SIGTERM
+// stops the runs after their current checkpoint and exits with status 130;
+// the same command resumes them.
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
-
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -61,7 +67,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	vocabFrom := fs.String("vocab-from", "", "with -export, order the words as in the metadata of this safetensors `file` (e.g. a model of the reference code) instead of this project's order")
 	slurmDir := fs.String("slurm", "", "write a Slurm plan into this `directory` (pretraining and method job arrays, then the summary; run its submit.sh) and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: experiments -config FILE [-out DIR] [-jobs N] [-list] [-run-index I] [-force] [-v]\n"+
+		fmt.Fprintf(stderr, "usage: experiments -config FILE [-out DIR] [-jobs N] [-force] [-v]\n"+
+			"       experiments -config FILE [-out DIR] -run-index I [-force] [-v]\n"+
+			"       experiments -config FILE -list\n"+
 			"       experiments -config FILE [-out DIR] -aggregate\n"+
 			"       experiments -config FILE [-out DIR] -slurm PLANDIR\n"+
 			"       experiments -config FILE [-out DIR] -run-index I -export FILE [-vocab-from REF]\n\n"+
@@ -70,7 +78,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"evaluates the best-validation model on the test split, and writes\n"+
 			"  OUT/results/NAME/runs/RUN/result.json, OUT/results/NAME/summary.{csv,md},\n"+
 			"  OUT/plots/NAME_accuracy.{png,svg} and OUT/plots/NAME_curves.{png,svg}.\n"+
-			"Finished runs are skipped, so an interrupted experiment resumes. Bad input exits with 2.\n\nFlags:\n",
+			"Finished runs of the same settings are skipped, so an interrupted experiment resumes (Ctrl-C stops\n"+
+			"after the current checkpoints and exits with 130). Bad input exits with 2.\n\nFlags:\n",
 			strings.Join(Methods, ", "))
 		fs.PrintDefaults()
 	}
@@ -80,27 +89,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "experiments: "+format+"\n", a...)
-		return 2
+	fail := func(code int, err error) int {
+		printError(stderr, err)
+		return code
 	}
 	if fs.NArg() > 0 {
-		return fail("unexpected arguments %q; see -h", fs.Args())
+		return fail(2, fmt.Errorf("unexpected arguments %q; see -h", fs.Args()))
 	}
 	if *config == "" {
-		return fail("-config is required (a file or one of: %s)", strings.Join(BuiltinNames(), ", "))
+		return fail(2, fmt.Errorf("-config is required (a file or one of: %s)", strings.Join(BuiltinNames(), ", ")))
 	}
 	if *jobs < 1 {
-		return fail("-jobs = %d, want ≥ 1", *jobs)
+		return fail(2, fmt.Errorf("-jobs = %d, want ≥ 1", *jobs))
 	}
-	indexSet := false
-	fs.Visit(func(f *flag.Flag) { indexSet = indexSet || f.Name == "run-index" })
-	if !indexSet {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if err := flagConflict(set); err != nil {
+		return fail(2, err)
+	}
+	indexSet := set["run-index"]
+	if !indexSet && !*list && !*aggregate && *slurmDir == "" {
 		for _, v := range []string{"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"} {
 			if s := os.Getenv(v); s != "" {
 				i, err := strconv.Atoi(s)
 				if err != nil {
-					return fail("%s = %q is not an index", v, s)
+					return fail(2, fmt.Errorf("%s = %q is not an index", v, s))
 				}
 				*index, indexSet = i, true
 				break
@@ -109,7 +122,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg, err := Load(*config)
 	if err != nil {
-		return fail("%v", err)
+		return fail(2, err)
 	}
 	runs := Expand(cfg)
 	if *list {
@@ -125,18 +138,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return aggregateOnly(cfg, *out, stdout, stderr)
 	}
 	if indexSet && (*index < 0 || *index >= len(runs)) {
-		return fail("run index %d out of range [0, %d); see -list", *index, len(runs))
+		return fail(2, fmt.Errorf("run index %d out of range [0, %d); see -list", *index, len(runs)))
 	}
-	if *export != "" || *vocabFrom != "" {
-		if *export == "" || !indexSet {
-			return fail("-export FILE needs -run-index I (and -vocab-from needs -export)")
-		}
+	todo := runs
+	if indexSet {
+		todo = runs[*index : *index+1]
+	}
+	if *export != "" {
 		if err := exportModel(&Env{Config: cfg, Layout: Layout{Out: *out, Experiment: cfg.Name}}, runs[*index], *export, *vocabFrom); err != nil {
 			if errors.Is(err, ErrConfig) {
-				return fail("%v", err)
+				return fail(2, err)
 			}
-			fmt.Fprintf(stderr, "experiments: %v\n", err)
-			return 1
+			return fail(1, err)
 		}
 		fmt.Fprintf(stdout, "wrote %s (run %d, %s)\n", *export, *index, runs[*index].ID())
 		return 0
@@ -146,12 +159,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *verbose {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	status := newStatusLine(stderr)
+	log := slog.New(slog.NewTextHandler(status, &slog.HandlerOptions{Level: level}))
+	ctx, stopSignals := interruptible(log)
+	defer stopSignals()
 	env := &Env{Config: cfg, Layout: Layout{Out: *out, Experiment: cfg.Name}, Force: *force, Log: log,
-		Progress: progress(stderr, log)}
+		Progress: status.progress(log), Ctx: ctx}
+	if errs := env.Stale(todo); len(errs) > 0 && !*force {
+		return fail(2, staleError(errs))
+	}
 	start := time.Now()
 	if indexSet {
-		err = env.Do(runs[*index])
+		err = env.Do(todo[0])
 	} else {
 		var pre, methods []Run
 		for _, r := range runs {
@@ -166,15 +185,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 			err = parallel(env, methods, *jobs)
 		}
 	}
-	if err != nil {
+	if errors.Is(err, ErrInterrupted) {
+		log.Warn("interrupted: checkpoints are saved; rerun the same command to resume")
+		return 130
+	} else if err != nil {
 		log.Error("run failed", "err", err)
 		return 1
 	}
 	if indexSet { // the summary is -aggregate's: concurrent tasks would write it at once
-		log.Info("done", "run", runs[*index].ID(), "seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
+		log.Info("done", "run", todo[0].ID(), "seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
 		return 0
 	}
-	rows, err := WriteSummary(cfg, env.Layout)
+	rows, rejected, err := WriteSummary(cfg, env.Layout)
+	for _, r := range rejected {
+		log.Warn("summary leaves out a result", "err", r)
+	}
 	if err != nil {
 		log.Error("summary failed", "err", err)
 		return 1
@@ -186,8 +211,93 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// parallel runs rs on up to jobs goroutines and returns the first error.
+// printError prints err to w as one line after the command's name.
+func printError(w io.Writer, err error) {
+	fmt.Fprintf(w, "experiments: %v\n", err)
+}
+
+// flagConflict reports two explicitly set flags that cannot go together:
+// -list, -aggregate, -slurm and -run-index each choose what the command
+// does; -force and -jobs only apply to running.
+func flagConflict(set map[string]bool) error {
+	var modes []string
+	for _, m := range []string{"list", "aggregate", "slurm", "run-index"} {
+		if set[m] {
+			modes = append(modes, m)
+		}
+	}
+	if len(modes) > 1 {
+		return fmt.Errorf("-%s and -%s cannot be used together; see -h", modes[0], modes[1])
+	}
+	for _, f := range []string{"force", "jobs"} {
+		if set[f] && len(modes) == 1 && (modes[0] != "run-index" || f == "jobs") {
+			return fmt.Errorf("-%s does not apply to -%s; see -h", f, modes[0])
+		}
+	}
+	switch {
+	case set["export"] && (!set["run-index"] || set["force"]):
+		return fmt.Errorf("-export needs -run-index I (the run whose model it writes) and nothing else; see -h")
+	case set["vocab-from"] && !set["export"]:
+		return fmt.Errorf("-vocab-from applies to -export only; see -h")
+	}
+	return nil
+}
+
+// interruptible returns a context cancelled at the first SIGINT or SIGTERM,
+// which it reports in the log; a second signal kills the process at once.
+// stop releases the signals.
+func interruptible(log *slog.Logger) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	quit := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sigs:
+			signal.Stop(sigs) // the next signal has its default effect
+			log.Warn("stopping after the current checkpoints (signal again to quit at once)", "signal", s.String())
+			cancel()
+		case <-quit:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(quit)
+		cancel()
+	}
+}
+
+// parallel runs rs on up to jobs goroutines and returns the first error. A
+// run whose lock another process holds is put off until the others are
+// done, then waited for, so that concurrent processes on one output root
+// share the work. Once env.Ctx is cancelled no further run starts.
 func parallel(env *Env, rs []Run, jobs int) error {
+	first := *env
+	first.noWait = true
+	var (
+		mu    sync.Mutex
+		later []Run
+	)
+	err := each(env, rs, jobs, func(r Run) error {
+		err := first.Do(r)
+		if errors.Is(err, errBusy) {
+			mu.Lock()
+			later = append(later, r)
+			mu.Unlock()
+			return nil
+		}
+		return err
+	})
+	if err != nil || len(later) == 0 {
+		return err
+	}
+	slices.SortFunc(later, func(a, b Run) int { return a.Index - b.Index })
+	return each(env, later, jobs, env.Do)
+}
+
+// each calls do on every run of rs from up to jobs goroutines and returns
+// the first error, or ErrInterrupted if env.Ctx stopped it early.
+func each(env *Env, rs []Run, jobs int, do func(Run) error) error {
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
@@ -197,7 +307,7 @@ func parallel(env *Env, rs []Run, jobs int) error {
 	for range min(jobs, len(rs)) {
 		wg.Go(func() {
 			for r := range next {
-				if err := env.Do(r); err != nil {
+				if err := do(r); err != nil {
 					mu.Lock()
 					if first == nil {
 						first = err
@@ -208,32 +318,15 @@ func parallel(env *Env, rs []Run, jobs int) error {
 		})
 	}
 	for _, r := range rs {
+		if env.interrupted() != nil {
+			break
+		}
 		next <- r
 	}
 	close(next)
 	wg.Wait()
-	return first
-}
-
-// progress returns the progress reporter of Env: a progress bar per run when
-// w is a terminal, otherwise a log line every 10% of a run.
-func progress(w io.Writer, log *slog.Logger) func(id string, total int) (func(int), func()) {
-	f, ok := w.(*os.File)
-	tty := ok && term.IsTerminal(int(f.Fd()))
-	return func(id string, total int) (func(int), func()) {
-		if tty {
-			bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(id),
-				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true),
-				progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
-			return func(step int) { _ = bar.Set(step) }, func() { _ = bar.Finish() }
-		}
-		every := max(1, total/10)
-		t0 := time.Now()
-		return func(step int) {
-			if step%every == 0 && step < total {
-				log.Info("progress", "run", id, "step", step, "of", total,
-					"elapsed", time.Since(t0).Round(time.Second).String())
-			}
-		}, func() {}
+	if first == nil {
+		first = env.interrupted()
 	}
+	return first
 }

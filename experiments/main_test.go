@@ -23,6 +23,12 @@ func TestMainBadInput(t *testing.T) {
 		{"-config", "no_such.toml", "-out", out},
 		{"-out", out},
 		{"-config", "add_jump_quick.toml", "-out", out, "-run-index", "999"},
+		{"-config", "add_jump_quick.toml", "-out", out, "-slurm", filepath.Join(out, "plan"), "-run-index", "3"},
+		{"-config", "add_jump_quick.toml", "-out", out, "-list", "-run-index", "99"},
+		{"-config", "add_jump_quick.toml", "-out", out, "-aggregate", "-run-index", "2"},
+		{"-config", "add_jump_quick.toml", "-out", out, "-aggregate", "-force"},
+		{"-config", "add_jump_quick.toml", "-out", out, "-run-index", "2", "-jobs", "2"},
+		{"-config", filepath.Join(dir, "some", "add_jump_quick.toml"), "-out", out},
 	} {
 		var stderr bytes.Buffer
 		if code := run(args, io.Discard, &stderr); code != 2 {
@@ -31,7 +37,7 @@ func TestMainBadInput(t *testing.T) {
 		if n := strings.Count(strings.TrimSpace(stderr.String()), "\n"); n != 0 {
 			t.Errorf("%v: want one message, got %q", args, stderr.String())
 		}
-		if !strings.Contains(stderr.String(), "experiments: ") {
+		if strings.Count(stderr.String(), "experiments: ") != 1 {
 			t.Errorf("%v: message %q", args, stderr.String())
 		}
 	}

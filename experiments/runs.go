@@ -83,7 +83,7 @@ func (l Layout) Result(r Run) string {
 
 // Checkpoint is the path of the cached pretraining of (split, cell, seed)
 // under c's model, pretraining schedule and validation fraction; every
-// experiment with the same pretraining shares it.
+// experiment with the same pretraining shares it. c must be valid.
 func (l Layout) Checkpoint(c *Config, r Run) string {
 	return filepath.Join(l.Out, "results", ".cache", "pretrain",
 		fmt.Sprintf("%s-%s-%d-%s.ckpt", r.Split, r.Cell, r.Seed, pretrainHash(c)))
@@ -101,13 +101,17 @@ func (l Layout) GEquivariantCheckpoint(c *Config, r Run) string {
 }
 
 // pretrainHash identifies what determines a pretraining besides split, cell
-// and seed.
+// and seed. It panics if c has a number JSON cannot hold (NaN, ±Inf), which
+// Validate refuses: c must be valid.
 func pretrainHash(c *Config) string {
-	b, _ := json.Marshal(struct {
+	b, err := json.Marshal(struct {
 		Model       ModelConfig
 		Pretrain    ScheduleConfig
 		ValFraction float64
 	}{c.Model, c.Pretrain, c.ValFraction})
+	if err != nil {
+		panic("experiments: the pretraining hash of an invalid config: " + err.Error())
+	}
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:6])
 }

@@ -92,15 +92,25 @@ func (s SlurmConfig) withDefaults() SlurmConfig {
 }
 
 // ConfigSource returns the TOML text that Load(path) reads: the file at path
-// or, if there is none, the built-in configuration of that base name.
+// or, if there is none and path is a bare name (no directory), the built-in
+// configuration of that name. Any other missing path is an error wrapping
+// ErrConfig.
 func ConfigSource(path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) && path != "" {
-		if b, berr := builtin.ReadFile("configs/" + filepath.Base(path)); berr == nil {
+	switch {
+	case err == nil:
+		return data, nil
+	case !errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	case path != "" && filepath.Base(path) == path:
+		if b, berr := builtin.ReadFile("configs/" + path); berr == nil {
 			return b, nil
 		}
+		return nil, fmt.Errorf("%s: %w: no such file and no such built-in config (built-in: %s)",
+			path, ErrConfig, strings.Join(BuiltinNames(), ", "))
 	}
-	return data, err
+	return nil, fmt.Errorf("%s: %w: no such file (only a bare name, without a directory, names a built-in config)",
+		path, ErrConfig)
 }
 
 // SlurmPlan describes a plan written by WriteSlurmPlan.
@@ -308,7 +318,7 @@ func copyExecutable(src, dst string) error {
 // a copy of the running executable and prints how to submit it.
 func writePlan(dir, out, config string, cfg *Config, stdout, stderr io.Writer) int {
 	fail := func(code int, err error) int {
-		fmt.Fprintf(stderr, "experiments: %v\n", err)
+		printError(stderr, err)
 		return code
 	}
 	src, err := ConfigSource(config)
@@ -349,7 +359,10 @@ func aggregateOnly(cfg *Config, out string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "experiments: warning: %d method runs have no result.json yet (first: %s); the summary is partial\n",
 			len(missing), missing[0])
 	}
-	rows, err := WriteSummary(cfg, l)
+	rows, rejected, err := WriteSummary(cfg, l)
+	for _, r := range rejected {
+		fmt.Fprintf(stderr, "experiments: warning: the summary leaves out %v\n", r)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "experiments: summary: %v\n", err)
 		return 1

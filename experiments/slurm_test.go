@@ -12,7 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // writeTinyPlan writes the plan of testdata/slurm_tiny.toml with a fake
@@ -299,39 +298,6 @@ func TestIndexedRunThenAggregate(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "plots", c.Name+"_accuracy.png")); err != nil {
 		t.Error(err)
-	}
-}
-
-func TestLockFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sub", "x.ckpt.lock")
-	unlock, err := lockFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got atomic.Bool
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		u, err := lockFile(path) // another open file description: must wait
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		got.Store(true)
-		u()
-	}()
-	time.Sleep(200 * time.Millisecond)
-	if got.Load() {
-		t.Fatal("a second lockFile did not wait for the first")
-	}
-	unlock()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the second lockFile did not get the lock after unlock")
-	}
-	if !got.Load() {
-		t.Fatal("second lock not taken")
 	}
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -41,26 +40,30 @@ func MeanStd(xs []float64) (mean, std float64) {
 	return mean, math.Sqrt(ss / float64(len(xs)-1))
 }
 
-// ReadResults reads the result.json of every method run of runs that has one.
-func ReadResults(l Layout, runs []Run) ([]*Result, error) {
-	var rs []*Result
+// ReadResults reads the result.json of every method run of runs that has
+// one and that holds the run's result of c (checkResult); rejected lists
+// the others, each an error naming the file and saying why.
+func ReadResults(c *Config, l Layout, runs []Run) (rs []*Result, rejected []error, err error) {
 	for _, r := range runs {
 		if r.Method == Pretrain {
 			continue
 		}
-		b, err := os.ReadFile(l.Result(r))
+		path := l.Result(r)
+		res, err := readResult(path)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		} else if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		var res Result
-		if err := json.Unmarshal(b, &res); err != nil {
-			return nil, fmt.Errorf("%s: %w", l.Result(r), err)
+		if err := checkResult(c, r, res, path); errors.Is(err, ErrMismatch) {
+			rejected = append(rejected, err)
+			continue
+		} else if err != nil {
+			return nil, nil, err
 		}
-		rs = append(rs, &res)
+		rs = append(rs, res)
 	}
-	return rs, nil
+	return rs, rejected, nil
 }
 
 // Summarize groups results by (split, cell, method), in the order they come.
@@ -129,31 +132,45 @@ func Markdown(c *Config, rows []Row) string {
 }
 
 // WriteSummary writes summary.csv and summary.md of the experiment's finished
-// runs and its plots; it returns the rows (none if no run has finished).
-func WriteSummary(c *Config, l Layout) ([]Row, error) {
-	rs, err := ReadResults(l, Expand(c))
+// runs and its plots, from the results ReadResults accepts; it returns the
+// rows (none if no run has finished) and the results it rejected. Concurrent
+// writers take turns (a lock under results/.cache), and each removes what
+// killed ones left behind.
+func WriteSummary(c *Config, l Layout) (rows []Row, rejected []error, err error) {
+	rs, rejected, err := ReadResults(c, l, Expand(c))
 	if err != nil || len(rs) == 0 {
-		return nil, err
+		return nil, rejected, err
 	}
-	rows := Summarize(rs)
-	if err := os.MkdirAll(l.Dir(), 0o755); err != nil {
-		return nil, err
+	rows = Summarize(rs)
+	unlock, err := waitLock(filepath.Join(l.Out, "results", ".cache", "locks", c.Name, "summary.lock"), nil, nil)
+	if err != nil {
+		return nil, rejected, err
 	}
-	if err := atomicfile.WriteFile(filepath.Join(l.Dir(), "summary.csv"), []byte(CSV(rows)), 0o644); err != nil {
-		return nil, err
-	}
-	if err := atomicfile.WriteFile(filepath.Join(l.Dir(), "summary.md"), []byte(Markdown(c, rows)), 0o644); err != nil {
-		return nil, err
-	}
+	defer unlock()
 	plots := filepath.Join(l.Out, "plots")
 	if err := os.MkdirAll(plots, 0o755); err != nil {
-		return nil, err
+		return nil, rejected, err
 	}
-	if err := PlotAccuracy(c, rows, filepath.Join(plots, c.Name+"_accuracy")); err != nil {
-		return nil, err
+	csv, md := filepath.Join(l.Dir(), "summary.csv"), filepath.Join(l.Dir(), "summary.md")
+	acc, curves := filepath.Join(plots, c.Name+"_accuracy"), filepath.Join(plots, c.Name+"_curves")
+	files := []struct {
+		paths []string // what write writes, whose stale temporary files go first
+		write func() error
+	}{
+		{[]string{csv}, func() error { return atomicfile.WriteFile(csv, []byte(CSV(rows)), 0o644) }},
+		{[]string{md}, func() error { return atomicfile.WriteFile(md, []byte(Markdown(c, rows)), 0o644) }},
+		{[]string{acc + ".png", acc + ".svg"}, func() error { return PlotAccuracy(c, rows, acc) }},
+		{[]string{curves + ".png", curves + ".svg"}, func() error { return PlotCurves(c, rows, curves) }},
 	}
-	if err := PlotCurves(c, rows, filepath.Join(plots, c.Name+"_curves")); err != nil {
-		return nil, err
+	for _, f := range files {
+		for _, p := range f.paths {
+			if err := atomicfile.RemoveStale(p); err != nil {
+				return nil, rejected, err
+			}
+		}
+		if err := f.write(); err != nil {
+			return nil, rejected, err
+		}
 	}
-	return rows, nil
+	return rows, rejected, nil
 }

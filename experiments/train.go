@@ -2,8 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -65,6 +65,7 @@ func LoadData(c *Config, seed uint64) (Data, error) {
 type Result struct {
 	Experiment string         `json:"experiment"`
 	RunID      string         `json:"run_id"`
+	Identity   string         `json:"identity,omitempty"` // RunIdentity; absent in results written before it existed
 	Index      int            `json:"index"`
 	Split      string         `json:"split"`
 	Cell       string         `json:"cell"`
@@ -98,6 +99,9 @@ type Env struct {
 	Force    bool
 	Progress func(id string, total int) (step func(int), done func())
 	Log      *slog.Logger
+	Ctx      context.Context // once cancelled, runs stop after their next checkpoint (nil: never)
+
+	noWait bool // a run locked by another process returns errBusy instead of waiting
 }
 
 // Pretrained returns the finished pretraining of (split, cell, seed), from the
@@ -106,7 +110,7 @@ type Env struct {
 func (e *Env) Pretrained(r Run, d Data) (*seq2seq.Run, error) {
 	pr := r
 	pr.Method = Pretrain
-	return e.train(pr.ID(), e.Layout.Checkpoint(e.Config, r), r, d, func(mc seq2seq.Config) (*seq2seq.Model, error) {
+	return e.train(pr, e.Layout.Checkpoint(e.Config, r), d, func(mc seq2seq.Config) (*seq2seq.Model, error) {
 		return seq2seq.New(mc, rand.New(rand.NewPCG(r.Seed, streamInit)))
 	})
 }
@@ -122,31 +126,26 @@ func (e *Env) GEquivariant(r Run, d Data) (*seq2seq.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.train(r.ID(), e.Layout.GEquivariantCheckpoint(e.Config, r), r, d, func(mc seq2seq.Config) (*seq2seq.Model, error) {
+	return e.train(r, e.Layout.GEquivariantCheckpoint(e.Config, r), d, func(mc seq2seq.Config) (*seq2seq.Model, error) {
 		return seq2seq.NewEquivariant(mc, g, rand.New(rand.NewPCG(r.Seed, streamInit)))
 	})
 }
 
-// train returns the finished run checkpointed at path, or trains it with the
-// pretraining schedule from a model of r's cell made by newModel (or from a
-// partial checkpoint), saving the checkpoint at every evaluation; id names it
-// in logs.
-func (e *Env) train(id, path string, r Run, d Data, newModel func(seq2seq.Config) (*seq2seq.Model, error)) (*seq2seq.Run, error) {
-	unlock, err := lockFile(path + ".lock") // concurrent tasks train it once
+// train returns the finished run r checkpointed at path, or trains it with
+// the pretraining schedule from a model of r's cell made by newModel (or
+// from a partial checkpoint of r), saving the checkpoint at every
+// evaluation.
+func (e *Env) train(r Run, path string, d Data, newModel func(seq2seq.Config) (*seq2seq.Model, error)) (*seq2seq.Run, error) {
+	unlock, err := e.acquire(path+".lock", r.ID()) // concurrent tasks train it once
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	run, err := seq2seq.LoadRun(path)
-	switch {
-	case err == nil && run.Done():
-		return run, nil
-	case err == nil:
-		e.Log.Info("resuming training", "run", id, "step", run.Step, "checkpoint", path)
-	default:
-		if !errors.Is(err, os.ErrNotExist) {
-			e.Log.Warn("ignoring unreadable checkpoint", "path", path, "err", err)
-		}
+	run, err := e.resume(path, r)
+	if err != nil || (run != nil && run.Done()) {
+		return run, err
+	}
+	if run == nil {
 		mc, err := e.Config.ModelConfig(seq2seq.CellKind(r.Cell))
 		if err != nil {
 			return nil, err
@@ -159,34 +158,27 @@ func (e *Env) train(id, path string, r Run, d Data, newModel func(seq2seq.Config
 		if err != nil {
 			return nil, err
 		}
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	step, done := e.Progress(id, run.Schedule.Iterations)
-	defer done()
-	for !run.Done() {
-		p, err := run.Advance(d.Train, d.Val, step)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", id, err)
-		}
-		if err := run.Save(path); err != nil {
+		if run.Identity, err = RunIdentity(e.Config, r); err != nil {
 			return nil, err
 		}
-		e.Log.Debug("training", "run", id, "step", p.Step, "val_acc", p.ValAcc, "loss", p.SeqLoss)
 	}
-	e.Log.Info("trained", "run", id, "best_step", run.BestStep, "best_val_acc", run.BestAcc)
+	if err := e.advance(r.ID(), path, run, d); err != nil {
+		return nil, err
+	}
+	e.Log.Info("trained", "run", r.ID(), "best_step", run.BestStep, "best_val_acc", run.BestAcc)
 	return run, nil
 }
 
-// Do executes run r, skipping a method run whose result exists (unless
-// Force).
+// Do executes run r, skipping a method run whose result.json holds its
+// result (unless Force); a result.json of other settings is an error
+// wrapping ErrMismatch (unless Force). It holds the run's lock meanwhile.
 func (e *Env) Do(r Run) error {
-	if r.Method != Pretrain && !e.Force {
-		if _, err := os.Stat(e.Layout.Result(r)); err == nil {
-			e.Log.Info("skipping finished run", "run", r.ID())
-			return nil
+	if r.Method != Pretrain {
+		unlock, finished, err := e.claim(r)
+		if err != nil || finished {
+			return err
 		}
+		defer unlock()
 	}
 	start := time.Now()
 	d, err := LoadData(e.Config, r.Seed)
@@ -231,6 +223,9 @@ func (e *Env) Do(r Run) error {
 	if pre != nil {
 		res.PretrainIterations = pre.Schedule.Iterations
 	}
+	if res.Identity, err = RunIdentity(e.Config, r); err != nil {
+		return err
+	}
 	if r.Method == GEquivariant {
 		gg, err := e.Config.GEquivariantGroup.Group()
 		if err != nil {
@@ -249,20 +244,12 @@ func (e *Env) Do(r Run) error {
 		}
 		res.Curve, res.BestStep, res.BestValAcc = pre.Curve, pre.BestStep, pre.BestAcc
 	case "finetune", "equitune":
-		tr, err := seq2seq.NewRun(m, e.Config.Tune.Schedule(), cp, rand.NewPCG(r.Seed, streamTune))
+		tr, err := e.tune(r, m, cp, mode, d)
 		if err != nil {
 			return err
 		}
-		tr.Mode = mode
-		step, done := e.Progress(r.ID(), tr.Schedule.Iterations)
-		for !tr.Done() {
-			if _, err := tr.Advance(d.Train, d.Val, step); err != nil {
-				done()
-				return fmt.Errorf("%s: %w", r.ID(), err)
-			}
-		}
-		done()
 		tr.UseBest()
+		m = tr.Model
 		res.TuneIterations = tr.Schedule.Iterations
 		res.Curve, res.BestStep, res.BestValAcc = tr.Curve, tr.BestStep, tr.BestAcc
 	case "equitune_zeroshot", "equizero":
@@ -307,7 +294,10 @@ func (e *Env) Do(r Run) error {
 	}
 	e.Log.Info("finished", "run", r.ID(), "best_val_acc", res.BestValAcc, "test_acc", res.TestAcc,
 		"seconds", fmt.Sprintf("%.1f", res.WallSeconds))
-	return atomicfile.WriteFile(path, append(b, '\n'), 0o644)
+	if err := atomicfile.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return e.dropTuneCheckpoint(r)
 }
 
 // buildInfo returns the main module's path, version and VCS revision, and the

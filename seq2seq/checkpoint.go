@@ -10,6 +10,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 
 	"github.com/scan-equitune/equitune/internal/atomicfile"
 )
@@ -41,6 +42,7 @@ type checkpoint struct {
 	BestAcc  float64
 	BestStep int
 	Curve    []EvalPoint
+	Identity string // Run.Identity
 }
 
 // Save writes the run to path atomically (a temporary file renamed over it).
@@ -51,7 +53,7 @@ func (r *Run) Save(path string) error {
 	}
 	ck := checkpoint{Config: r.Model.Config, Params: r.Model.snapshot(nil), Schedule: r.Schedule, Copies: r.Copies,
 		Mode: r.Mode, Rand: src, Step: r.Step, AdamStep: r.Opt.Step, M: r.Opt.M, V: r.Opt.V,
-		Best: r.Best, BestAcc: r.BestAcc, BestStep: r.BestStep, Curve: r.Curve}
+		Best: r.Best, BestAcc: r.BestAcc, BestStep: r.BestStep, Curve: r.Curve, Identity: r.Identity}
 	for _, p := range r.Model.params {
 		ck.Shapes = append(ck.Shapes, p.Shape)
 	}
@@ -74,8 +76,16 @@ func LoadRun(path string) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	return DecodeRun(data, path)
+}
+
+// DecodeRun decodes a run saved by Save from data, checking everything it
+// holds against the model it describes; name names data in errors. Any
+// byte string gives a run or an error wrapping ErrCheckpoint, never a panic
+// or an allocation beyond the size limits of Config.
+func DecodeRun(data []byte, name string) (*Run, error) {
 	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w %s: %s", ErrCheckpoint, path, fmt.Sprintf(format, a...))
+		return fmt.Errorf("%w %s: %s", ErrCheckpoint, name, fmt.Sprintf(format, a...))
 	}
 	const head = len(checkpointMagic) + 4 + 8
 	if len(data) < head || string(data[:len(checkpointMagic)]) != checkpointMagic {
@@ -85,8 +95,8 @@ func LoadRun(path string) (*Run, error) {
 		return nil, bad("format version %d, this build reads version %d", v, checkpointVersion)
 	}
 	n := binary.LittleEndian.Uint64(data[12:20])
-	if uint64(len(data)-head) < n+4 {
-		return nil, bad("truncated: %d payload bytes of %d", len(data)-head, n+4)
+	if rest := uint64(len(data) - head); rest < 4 || n > rest-4 {
+		return nil, bad("truncated: %d payload bytes, header says %d", len(data)-head, n)
 	}
 	payload := data[head : head+int(n)]
 	if crc32.ChecksumIEEE(payload) != binary.LittleEndian.Uint32(data[head+int(n):]) {
@@ -96,17 +106,15 @@ func LoadRun(path string) (*Run, error) {
 	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(&ck); err != nil && err != io.EOF {
 		return nil, bad("decoding: %v", err)
 	}
+	if err := ck.check(); err != nil {
+		return nil, bad("%v", err)
+	}
 	m, err := New(ck.Config, rand.New(rand.NewPCG(0, 0)))
 	if err != nil {
 		return nil, bad("%v", err)
 	}
-	if len(ck.Params) != len(m.params) {
-		return nil, bad("%d parameter tensors, model has %d", len(ck.Params), len(m.params))
-	}
-	for i, p := range m.params {
-		if len(ck.Params[i]) != len(p.W) || (ck.Best != nil && len(ck.Best[i]) != len(p.W)) {
-			return nil, bad("parameter %s has %d values, want %d", p.Name, len(ck.Params[i]), len(p.W))
-		}
+	if err := ck.fits(m); err != nil {
+		return nil, bad("%v", err)
 	}
 	m.restore(ck.Params)
 	src := new(rand.PCG)
@@ -116,5 +124,56 @@ func LoadRun(path string) (*Run, error) {
 	opt := NewAdam(ck.Schedule.LR, ck.Schedule.WeightDecay, ck.Schedule.Clip)
 	opt.Step, opt.M, opt.V = ck.AdamStep, ck.M, ck.V
 	return &Run{Model: m, Opt: opt, Schedule: ck.Schedule, Copies: ck.Copies, Mode: ck.Mode, Src: src,
-		Step: ck.Step, Best: ck.Best, BestAcc: ck.BestAcc, BestStep: ck.BestStep, Curve: ck.Curve}, nil
+		Step: ck.Step, Best: ck.Best, BestAcc: ck.BestAcc, BestStep: ck.BestStep, Curve: ck.Curve,
+		Identity: ck.Identity}, nil
+}
+
+// check reports the first field of ck that no run could have saved, before
+// a model is built from it.
+func (ck *checkpoint) check() error {
+	if err := ck.Schedule.Validate(); err != nil {
+		return err
+	}
+	switch {
+	case ck.Step < 0 || ck.Step > ck.Schedule.Iterations:
+		return fmt.Errorf("step %d outside the schedule's %d iterations", ck.Step, ck.Schedule.Iterations)
+	case ck.AdamStep < 0:
+		return fmt.Errorf("Adam step %d", ck.AdamStep)
+	case ck.BestStep < 0 || ck.BestStep > ck.Step:
+		return fmt.Errorf("best step %d after step %d", ck.BestStep, ck.Step)
+	case !(ck.BestAcc >= -1 && ck.BestAcc <= 1):
+		return fmt.Errorf("best accuracy %g", ck.BestAcc)
+	case ck.Mode < Shared || ck.Mode > Equizero:
+		return fmt.Errorf("decoding mode %d", ck.Mode)
+	}
+	if err := ck.Config.Validate(); err != nil {
+		return err
+	}
+	return ck.Copies.check(ck.Config.InVocab, ck.Config.OutVocab)
+}
+
+// fits reports the first stored tensor whose size is not m's.
+func (ck *checkpoint) fits(m *Model) error {
+	np := len(m.params)
+	for _, t := range []struct {
+		name     string
+		n        int
+		optional bool
+	}{{"shapes", len(ck.Shapes), false}, {"parameter tensors", len(ck.Params), false},
+		{"best tensors", len(ck.Best), true}, {"Adam first moments", len(ck.M), true}, {"Adam second moments", len(ck.V), true}} {
+		if t.n != np && !(t.optional && t.n == 0) {
+			return fmt.Errorf("%d %s, model has %d", t.n, t.name, np)
+		}
+	}
+	for i, p := range m.params {
+		if !slices.Equal(ck.Shapes[i], p.Shape) {
+			return fmt.Errorf("parameter %s has shape %v, want %v", p.Name, ck.Shapes[i], p.Shape)
+		}
+		for _, vs := range [][][]float64{ck.Params, ck.Best, ck.M, ck.V} {
+			if len(vs) > 0 && len(vs[i]) != len(p.W) {
+				return fmt.Errorf("parameter %s has %d values, want %d", p.Name, len(vs[i]), len(p.W))
+			}
+		}
+	}
+	return nil
 }

@@ -57,6 +57,9 @@ func (c Config) directions() int {
 
 // Validate reports the first invalid field.
 func (c Config) Validate() error {
+	if err := c.checkLimits(); err != nil {
+		return err
+	}
 	if err := c.Cell.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", ErrConfig, err)
 	}
@@ -72,7 +75,7 @@ func (c Config) Validate() error {
 	if c.DecoderEmbed < 0 {
 		return fmt.Errorf("%w: DecoderEmbed = %d, want ≥ 1 (or 0 for Embed)", ErrConfig, c.DecoderEmbed)
 	}
-	if c.Dropout < 0 || c.Dropout >= 1 {
+	if !(c.Dropout >= 0 && c.Dropout < 1) { // NaN too
 		return fmt.Errorf("%w: Dropout = %g, want in [0, 1)", ErrConfig, c.Dropout)
 	}
 	return nil

@@ -2,6 +2,7 @@ package seq2seq
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 )
 
@@ -19,18 +20,21 @@ type Schedule struct {
 	EvalEvery   int     // steps between validation evaluations (and at the end)
 }
 
-// Validate reports the first invalid field.
+// Validate reports the first invalid field. Every rate must be finite.
 func (s Schedule) Validate() error {
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	switch {
 	case s.Iterations < 0:
 		return fmt.Errorf("%w: iterations = %d, want ≥ 0", ErrConfig, s.Iterations)
 	case s.Batch < 1:
 		return fmt.Errorf("%w: batch = %d, want ≥ 1", ErrConfig, s.Batch)
-	case s.LR <= 0:
-		return fmt.Errorf("%w: lr = %g, want > 0", ErrConfig, s.LR)
-	case s.WeightDecay < 0, s.Clip < 0:
-		return fmt.Errorf("%w: weight decay and clip must be ≥ 0", ErrConfig)
-	case s.Teacher < 0 || s.Teacher > 1:
+	case !(s.LR > 0) || !finite(s.LR):
+		return fmt.Errorf("%w: lr = %g, want finite and > 0", ErrConfig, s.LR)
+	case !(s.WeightDecay >= 0) || !finite(s.WeightDecay):
+		return fmt.Errorf("%w: weight decay = %g, want finite and ≥ 0", ErrConfig, s.WeightDecay)
+	case !(s.Clip >= 0) || !finite(s.Clip):
+		return fmt.Errorf("%w: clip = %g, want finite and ≥ 0", ErrConfig, s.Clip)
+	case !(s.Teacher >= 0 && s.Teacher <= 1):
 		return fmt.Errorf("%w: teacher forcing = %g, want in [0, 1]", ErrConfig, s.Teacher)
 	case s.EvalEvery < 1:
 		return fmt.Errorf("%w: eval_every = %d, want ≥ 1", ErrConfig, s.EvalEvery)
@@ -68,6 +72,12 @@ type Run struct {
 	BestAcc  float64
 	BestStep int
 	Curve    []EvalPoint
+
+	// Identity names what the run computes, as its owner defines it (for
+	// example a hash of every setting that determines its numbers). The
+	// package only stores it in checkpoints, so that a loaded run can be
+	// checked against the one wanted.
+	Identity string
 
 	trainer *Trainer
 	rng     *rand.Rand

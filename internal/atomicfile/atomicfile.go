@@ -6,9 +6,11 @@ package atomicfile
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write creates path's directory if needed and writes to path, with mode
@@ -49,4 +51,26 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 		_, err := io.Copy(w, bytes.NewReader(data))
 		return err
 	})
+}
+
+// RemoveStale removes the temporary files that writes of path left behind
+// when their process was killed before renaming them. Call it only while no
+// other write of path can be under way (for example while holding a lock
+// that every writer of path takes).
+func RemoveStale(path string) error {
+	dir, prefix := filepath.Dir(path), "."+filepath.Base(path)+".tmp"
+	es, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	for _, e := range es {
+		if strings.HasPrefix(e.Name(), prefix) && !e.IsDir() {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
 }

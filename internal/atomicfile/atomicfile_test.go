@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -55,5 +56,31 @@ func assertOnly(t *testing.T, dir, name string) {
 	}
 	if len(es) != 1 || es[0].Name() != name {
 		t.Fatalf("directory holds %v, want only %s", es, name)
+	}
+}
+
+// TestRemoveStale checks that the temporaries of a killed write of path are
+// removed, and nothing else.
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.txt")
+	for _, name := range []string{"x.txt", ".x.txt.tmp123", ".x.txt.tmp9", ".y.txt.tmp1", "x.txt.tmp1"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := RemoveStale(path); err != nil {
+		t.Fatal(err)
+	}
+	es, _ := os.ReadDir(dir)
+	var got []string
+	for _, e := range es {
+		got = append(got, e.Name())
+	}
+	if want := []string{".y.txt.tmp1", "x.txt", "x.txt.tmp1"}; !slices.Equal(got, want) {
+		t.Errorf("left %v, want %v", got, want)
+	}
+	if err := RemoveStale(filepath.Join(dir, "missing", "x")); err != nil {
+		t.Errorf("missing directory: %v", err)
 	}
 }
