@@ -2,17 +2,23 @@ package seq2seq
 
 import "math"
 
-// The two kernels that dominate a training step, each with a portable Go
-// version and, on amd64 with AVX2, an assembly version that computes every
-// element by exactly the same IEEE operations (multiplies and adds kept
-// separate, no fused multiply-add), so results do not depend on which runs:
+// The row kernels of a training step and of decoding, each with a portable
+// Go version and, on amd64 with AVX2 (AVX-512 where noted), an assembly
+// version (kernel_amd64.s) that computes every element by exactly the same
+// IEEE operations (multiplies and adds kept separate, no fused multiply-add
+// unless math.Exp itself fuses), so results do not depend on which runs:
 //
-//	accRows:  y_j ← y_j + c_l·B_lj for l = 0, 1, …, k−1 in order
-//	          (the row kernel of Aᵀ·x, Aᵀ·B and Σ_l c_l ⊗ B_l)
-//	adamRow:  Adam's elementwise update (see Adam).
+//	accRows:   y_j ← y_j + c_l·B_lj for l = 0, 1, …, k−1 in order
+//	           (the row kernel of Aᵀ·x, Aᵀ·B and Σ_l c_l ⊗ B_l)
+//	accRows4:  accRows for four rows of y at once
+//	adamRow:   Adam's elementwise update (see Adam; AVX-512 too)
+//	expRow:    math.Exp of a row (AVX-512 too)
+//	sigmoids:  σ from exponentials, tanhs: tanh from exponentials
 //
-// The explicit float64 conversions keep the compiler from fusing a multiply
-// into the following add on targets where it may.
+// The dot-product kernels of A·Bᵀ (dots4x4, dotsRow and the packed AVX-512
+// ones) are called from linalg.go. The explicit float64 conversions keep the
+// compiler from fusing a multiply into the following add on targets where
+// it may.
 
 // accRows adds Σ_l coef[l·cstride]·b[l·ldb : l·ldb+len(y)] to y, l in order.
 func accRows(y, coef []float64, cstride int, b []float64, ldb, k int) {

@@ -5,7 +5,7 @@ import "golang.org/x/sys/cpu"
 // useAVX2 selects the assembly kernels; tests turn it off to compare.
 var useAVX2 = cpu.X86.HasAVX2
 
-// hasAVX512 adds the AVX-512 version of Adam's kernel (under useAVX2).
+// hasAVX512 adds the AVX-512 versions of Adam's and exp's kernels (under useAVX2).
 var hasAVX512 = cpu.X86.HasAVX512F
 
 //go:noescape
@@ -33,7 +33,7 @@ var hasFMA = cpu.X86.HasAVX && cpu.X86.HasFMA
 //go:noescape
 func expAVX2(dst, src *float64, n int) int
 
-// hasPacked selects the AVX-512 kernels of gemmNTPacked (under useAVX2).
+// hasPacked selects the AVX-512 products with packed weights (mulWeights, under useAVX2).
 var hasPacked = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 
 //go:noescape

@@ -11,7 +11,7 @@ import (
 var impl gonum.Implementation
 
 // The matrix products run on gonum's Dgemv (A·Bᵀ) and on accRows (A·B and
-// Aᵀ·B), or on AVX2 kernels (kernel.go) that take several rows at once but
+// Aᵀ·B), or on AVX2 kernels (kernel_amd64.s) that take several rows at once but
 // compute every element by exactly the same operations. They beat Dgemm on
 // the small shapes used here. Every output element is computed by the same
 // sequence of operations whatever the number of rows, so a row's result

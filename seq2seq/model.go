@@ -89,7 +89,7 @@ func (m *Model) memSize(rows int) int {
 	return rows * (m.Config.MaxInput + 2) * m.enc.width()
 }
 
-// encode writes the K copies of the commands ins (ids ending in EOS) into
+// setInputs writes the K copies of the commands ins (ids ending in EOS) into
 // the encoder's token rows.
 func (m *Model) setInputs(ins [][]int, cp Copies) error {
 	B, K, T := len(ins), cp.K(), m.Config.MaxInput
