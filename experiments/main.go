@@ -9,11 +9,13 @@
 //	go run ./experiments -config add_jump.toml [-out DIR] [-jobs N] [-list] [-run-index I] [-force]
 //	go run ./experiments -config add_jump.toml [-out DIR] -aggregate
 //	go run ./experiments -config add_jump.toml [-out DIR] -slurm PLANDIR
+//	go run ./experiments -config add_jump.toml -coverage
 //
 // With -run-index I (or SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) only run
 // I is run and no summary is written; -aggregate writes the summary and plots
 // from the result.json files there are. -slurm writes a plan of Slurm job
-// arrays (see WriteSlurmPlan) and exits.
+// arrays (see WriteSlurmPlan) and exits. -coverage prints the group coverage
+// of the split (see Coverages) and exits.
 //
 // A bare config name that is not a file names a built-in config:
 // add_jump.toml, around_right.toml, add_jump_quick.toml, around_right_quick.toml,
@@ -55,15 +57,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	force := fs.Bool("force", false, "rerun method runs whose result.json exists (overwriting it)")
 	verbose := fs.Bool("v", false, "log every validation evaluation")
 	aggregate := fs.Bool("aggregate", false, "only write the summary tables and plots from the existing result.json files")
+	coverage := fs.Bool("coverage", false, "print the group coverage of the config's split (test and validation, per group and seed) and exit")
 	slurmDir := fs.String("slurm", "", "write a Slurm plan into this `directory` (pretraining and method job arrays, then the summary; run its submit.sh) and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: experiments -config FILE [-out DIR] [-jobs N] [-list] [-run-index I] [-force] [-v]\n"+
 			"       experiments -config FILE [-out DIR] -aggregate\n"+
-			"       experiments -config FILE [-out DIR] -slurm PLANDIR\n\n"+
+			"       experiments -config FILE [-out DIR] -slurm PLANDIR\n"+
+			"       experiments -config FILE -coverage\n\n"+
 			"Runs an equi-tuning experiment on SCAN: pretrains each (cell, seed) or reuses its cached\n"+
 			"checkpoint, runs each method (%s),\n"+
 			"evaluates the best-validation model on the test split, and writes\n"+
-			"  OUT/results/NAME/runs/RUN/result.json, OUT/results/NAME/summary.{csv,md},\n"+
+			"  OUT/results/NAME/runs/RUN/result.json, OUT/results/NAME/summary.{csv,md}, OUT/results/NAME/coverage.csv,\n"+
 			"  OUT/plots/NAME_accuracy.{png,svg} and OUT/plots/NAME_curves.{png,svg}.\n"+
 			"Finished runs are skipped, so an interrupted experiment resumes. Bad input exits with 2.\n\nFlags:\n",
 			strings.Join(Methods, ", "))
@@ -105,6 +109,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cfg, err := Load(*config)
 	if err != nil {
 		return fail("%v", err)
+	}
+	if *coverage {
+		return printCoverage(cfg, stdout, stderr)
 	}
 	runs := Expand(cfg)
 	if *list {

@@ -128,8 +128,8 @@ func Markdown(c *Config, rows []Row) string {
 	return b.String()
 }
 
-// WriteSummary writes summary.csv and summary.md of the experiment's finished
-// runs and its plots; it returns the rows (none if no run has finished).
+// WriteSummary writes summary.csv, summary.md (with the group coverage) and
+// coverage.csv of the experiment's finished runs and its plots; it returns the rows (none if no run has finished).
 func WriteSummary(c *Config, l Layout) ([]Row, error) {
 	rs, err := ReadResults(l, Expand(c))
 	if err != nil || len(rs) == 0 {
@@ -142,7 +142,11 @@ func WriteSummary(c *Config, l Layout) ([]Row, error) {
 	if err := atomicfile.WriteFile(filepath.Join(l.Dir(), "summary.csv"), []byte(CSV(rows)), 0o644); err != nil {
 		return nil, err
 	}
-	if err := atomicfile.WriteFile(filepath.Join(l.Dir(), "summary.md"), []byte(Markdown(c, rows)), 0o644); err != nil {
+	cov, err := writeCoverage(c, l)
+	if err != nil {
+		return nil, err
+	}
+	if err := atomicfile.WriteFile(filepath.Join(l.Dir(), "summary.md"), []byte(Markdown(c, rows)+CoverageMarkdown(cov)), 0o644); err != nil {
 		return nil, err
 	}
 	plots := filepath.Join(l.Out, "plots")
