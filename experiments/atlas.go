@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -139,4 +142,98 @@ func tomlFloat(x float64) string {
 // isAtlas reports whether a built-in config name belongs to some scale.
 func isAtlas(name string) bool {
 	return slices.ContainsFunc(AtlasScales, func(s AtlasScale) bool { return strings.HasPrefix(name, s.Prefix+"_") })
+}
+
+// An Atlas is what the atlas figures show of one scale: each experiment's
+// summary rows and the test coverage of its group on its split.
+type Atlas struct {
+	Name     string                // the scale's prefix, e.g. "atlas_quick"
+	Splits   []string              // in the order of AtlasSplits
+	Groups   []string              // in the order of AtlasGroups, the trivial group first
+	Rows     map[[2]string][]Row   // (split, group) → the experiment's summary rows
+	Coverage map[[2]string]float64 // (split, group) → test coverage (mean over seeds)
+}
+
+// ReadAtlas reads the results of every experiment of scale s under out
+// (an experiment without results has no rows) and computes the test
+// coverage of each group on each split, over the scale's seeds. It reads
+// the configs as atlas.go generates them, which TestAtlasConfigs checks
+// are the built-in ones.
+func ReadAtlas(s AtlasScale, out string) (*Atlas, error) {
+	a := &Atlas{Name: s.Prefix, Splits: AtlasSplits, Groups: AtlasGroups,
+		Rows: map[[2]string][]Row{}, Coverage: map[[2]string]float64{}}
+	for _, split := range AtlasSplits {
+		var cs []*Config
+		for _, g := range AtlasGroups {
+			c, err := Parse([]byte(s.Config(split, g)), s.Name(split, g)+".toml")
+			if err != nil {
+				return nil, err
+			}
+			rs, err := ReadResults(Layout{Out: out, Experiment: c.Name}, Expand(c))
+			if err != nil {
+				return nil, err
+			}
+			a.Rows[[2]string{split, g}] = Summarize(rs)
+			cs = append(cs, c)
+		}
+		for _, seed := range s.Seeds {
+			train, val, test, err := splitParts(cs[0], seed)
+			if err != nil {
+				return nil, err
+			}
+			for i, c := range cs {
+				g, err := c.Group.Group()
+				if err != nil {
+					return nil, err
+				}
+				cov, _ := coverageOf(g, train, val, test)
+				a.Coverage[[2]string{split, AtlasGroups[i]}] += cov.Fraction() / float64(len(s.Seeds))
+			}
+		}
+	}
+	return a, nil
+}
+
+// atlasScale returns the scale with the given prefix.
+func atlasScale(prefix string) (AtlasScale, error) {
+	var ps []string
+	for _, s := range AtlasScales {
+		if s.Prefix == prefix {
+			return s, nil
+		}
+		ps = append(ps, s.Prefix)
+	}
+	return AtlasScale{}, fmt.Errorf("%w: -atlas %q: no such atlas (valid: %s)", ErrConfig, prefix, strings.Join(ps, ", "))
+}
+
+// drawAtlas draws the figures of the atlas scale named prefix from the
+// results under out (the -atlas flag): OUT/plots/PREFIX_heatmap.{png,svg}
+// and OUT/plots/PREFIX_gain.{png,svg}. It returns the exit status.
+func drawAtlas(prefix, out string, stdout, stderr io.Writer) int {
+	s, err := atlasScale(prefix)
+	if err != nil {
+		fmt.Fprintf(stderr, "experiments: %v\n", err)
+		return 2
+	}
+	a, err := ReadAtlas(s, out)
+	if err == nil {
+		err = os.MkdirAll(filepath.Join(out, "plots"), 0o755)
+	}
+	for _, f := range []struct {
+		name string
+		plot func(*Atlas, string) error
+	}{{"heatmap", PlotAtlasHeatmap}, {"gain", PlotAtlasGain}} {
+		if err != nil {
+			break
+		}
+		base := filepath.Join(out, "plots", prefix+"_"+f.name)
+		if err = f.plot(a, base); err == nil {
+			fmt.Fprintln(stdout, base+".png")
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "experiments: atlas: %v\n", err)
+		return 1
+	}
+	return 0
 }

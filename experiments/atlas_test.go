@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -80,5 +84,52 @@ func TestAtlasSharesPretraining(t *testing.T) {
 		if ckpt(c) != ckpt(a) {
 			t.Errorf("%s pretrains into %s, not %s", a.Name, ckpt(a), ckpt(c))
 		}
+	}
+}
+
+// TestAtlasFlag draws the quick atlas's figures from two results and checks
+// what ReadAtlas read; an unknown scale exits with 2.
+func TestAtlasFlag(t *testing.T) {
+	out := t.TempDir()
+	s := AtlasScales[1]
+	for _, r := range []struct {
+		group, method string
+		acc           float64
+	}{{"verb", "equitune", 0.75}, {"identity", "finetune", 0.01}} {
+		c, err := Parse([]byte(s.Config("addprim_jump", r.group)), "x.toml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := Run{Method: r.method, Split: "addprim_jump", Cell: "rnn", Seed: 0}
+		path := Layout{Out: out, Experiment: c.Name}.Result(run)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		res := fmt.Sprintf(`{"split": "addprim_jump", "cell": "rnn", "method": %q, "test_acc": %g}`, r.method, r.acc)
+		if err := os.WriteFile(path, []byte(res), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-atlas", s.Prefix, "-out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, f := range []string{"atlas_quick_heatmap.png", "atlas_quick_gain.svg"} {
+		if _, err := os.Stat(filepath.Join(out, "plots", f)); err != nil {
+			t.Error(err)
+		}
+	}
+	a, err := ReadAtlas(s, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc, ok := a.accuracy("addprim_jump", "verb", "rnn", "equitune"); !ok || acc != 0.75 {
+		t.Errorf("equitune under verb: %g, %v", acc, ok)
+	}
+	if c := a.Coverage[[2]string{"addprim_jump", "verb"}]; math.Abs(c-5942.0/7706) > 1e-12 {
+		t.Errorf("coverage of addprim_jump under verb: %g", c)
+	}
+	if code := run([]string{"-atlas", "atlas_huge"}, io.Discard, io.Discard); code != 2 {
+		t.Errorf("-atlas atlas_huge: exit %d, want 2", code)
 	}
 }

@@ -53,12 +53,19 @@ func Coverages(c *Config) ([]CoverageRow, error) {
 			if err != nil {
 				return nil, err
 			}
-			all := append(commandsOf(train), commandsOf(val)...)
-			rows = append(rows, CoverageRow{Split: split, Group: g.Name(), Order: g.Order(), Seed: seed,
-				Test: g.Coverage(all, commandsOf(test)), Val: g.Coverage(commandsOf(train), commandsOf(val))})
+			r := CoverageRow{Split: split, Group: g.Name(), Order: g.Order(), Seed: seed}
+			r.Test, r.Val = coverageOf(g, train, val, test)
+			rows = append(rows, r)
 		}
 	}
 	return rows, nil
+}
+
+// coverageOf returns g's coverage of test by the split's training set,
+// train and val together, and of val by train.
+func coverageOf(g *verbgroups.Group, train, val, test []scan.Pair) (testCov, valCov verbgroups.Coverage) {
+	tr := commandsOf(train)
+	return g.Coverage(append(tr, commandsOf(val)...), commandsOf(test)), g.Coverage(tr, commandsOf(val))
 }
 
 // commandsOf returns the commands of ps.
@@ -68,19 +75,6 @@ func commandsOf(ps []scan.Pair) [][]string {
 		cs[i] = p.Command
 	}
 	return cs
-}
-
-// TestCoverage returns the mean test coverage over seeds of the rows of
-// group g (0 if there are none).
-func TestCoverage(rows []CoverageRow, g string) float64 {
-	var xs []float64
-	for _, r := range rows {
-		if r.Group == g {
-			xs = append(xs, r.Test.Fraction())
-		}
-	}
-	mean, _ := MeanStd(xs)
-	return mean
 }
 
 // coverageHeader names the columns of CoverageCSV and PrintCoverage.

@@ -10,12 +10,14 @@
 //	go run ./experiments -config add_jump.toml [-out DIR] -aggregate
 //	go run ./experiments -config add_jump.toml [-out DIR] -slurm PLANDIR
 //	go run ./experiments -config add_jump.toml -coverage
+//	go run ./experiments -atlas atlas_quick [-out DIR]
 //
 // With -run-index I (or SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) only run
 // I is run and no summary is written; -aggregate writes the summary and plots
 // from the result.json files there are. -slurm writes a plan of Slurm job
 // arrays (see WriteSlurmPlan) and exits. -coverage prints the group coverage
-// of the split (see Coverages) and exits.
+// of the split (see Coverages) and exits. -atlas draws the atlas figures from
+// the results of the atlas configs (see AtlasScales) and exits.
 //
 // A bare config name that is not a file names a built-in config:
 // add_jump.toml, around_right.toml, add_jump_quick.toml, around_right_quick.toml,
@@ -58,12 +60,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	verbose := fs.Bool("v", false, "log every validation evaluation")
 	aggregate := fs.Bool("aggregate", false, "only write the summary tables and plots from the existing result.json files")
 	coverage := fs.Bool("coverage", false, "print the group coverage of the config's split (test and validation, per group and seed) and exit")
+	atlas := fs.String("atlas", "", "draw the figures of the atlas `SCALE` (atlas or atlas_quick) from the results of its configs under -out, and exit")
 	slurmDir := fs.String("slurm", "", "write a Slurm plan into this `directory` (pretraining and method job arrays, then the summary; run its submit.sh) and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: experiments -config FILE [-out DIR] [-jobs N] [-list] [-run-index I] [-force] [-v]\n"+
 			"       experiments -config FILE [-out DIR] -aggregate\n"+
 			"       experiments -config FILE [-out DIR] -slurm PLANDIR\n"+
-			"       experiments -config FILE -coverage\n\n"+
+			"       experiments -config FILE -coverage\n"+
+			"       experiments -atlas SCALE [-out DIR]\n\n"+
 			"Runs an equi-tuning experiment on SCAN: pretrains each (cell, seed) or reuses its cached\n"+
 			"checkpoint, runs each method (%s),\n"+
 			"evaluates the best-validation model on the test split, and writes\n"+
@@ -85,6 +89,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		return fail("unexpected arguments %q; see -h", fs.Args())
+	}
+	if *atlas != "" {
+		return drawAtlas(*atlas, *out, stdout, stderr)
 	}
 	if *config == "" {
 		return fail("-config is required (a file or one of: %s)", strings.Join(BuiltinNames(), ", "))
