@@ -25,19 +25,7 @@ func TestCoverageFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := CoverageCSV(rows)
-	golden := filepath.Join("testdata", "coverage.csv.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("CoverageCSV =\n%s\nwant (%s)\n%s", got, golden, want)
-	}
+	checkGoldenText(t, "coverage.csv.golden", got)
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 	for i, l := range strings.Split(strings.TrimSpace(got), "\n") {
 		if i >= len(lines) || strings.Join(strings.Fields(lines[i]), ",") != l {
