@@ -100,25 +100,31 @@ func TestFiguresGolden(t *testing.T) {
 	for i, tc := range figureCases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			got := drawFigure(t, i, figureResults(), dir)
-			golden := goldenFigure(tc.name)
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ok, err := cmpimg.Equal("png", got, want); err != nil {
-				t.Fatal(err)
-			} else if !ok {
-				kept := filepath.Join(os.TempDir(), "experiments_figure_"+tc.name+".png")
-				_ = os.WriteFile(kept, got, 0o644)
-				t.Errorf("%s differs from %s (new image at %s; rerun with -update to accept it)", tc.name, golden, kept)
-			}
+			checkGoldenFigure(t, tc.name, drawFigure(t, i, figureResults(), dir))
 		})
+	}
+}
+
+// checkGoldenFigure compares the PNG got with the golden image of figure
+// name pixel by pixel; -update rewrites the golden image.
+func checkGoldenFigure(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden := goldenFigure(name)
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := cmpimg.Equal("png", got, want); err != nil {
+		t.Fatal(err)
+	} else if !ok {
+		kept := filepath.Join(os.TempDir(), "experiments_figure_"+name+".png")
+		_ = os.WriteFile(kept, got, 0o644)
+		t.Errorf("%s differs from %s (new image at %s; rerun with -update to accept it)", name, golden, kept)
 	}
 }
 

@@ -12,12 +12,17 @@
 //	go run ./experiments -config add_jump.toml [-out DIR] -aggregate
 //	go run ./experiments -config add_jump.toml [-out DIR] -slurm PLANDIR
 //	go run ./experiments -config add_jump.toml [-out DIR] -run-index I -export FILE [-vocab-from REF]
+//	go run ./experiments -config add_jump.toml -coverage
+//	go run ./experiments -atlas atlas_quick [-out DIR]
 //
 // With -run-index I (or SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) only run
 // I is run and no summary is written; -aggregate writes the summary and plots
 // from the result.json files there are. -slurm writes a plan of Slurm job
 // arrays (see WriteSlurmPlan) and exits. -export writes run I's model as
 // the reference PyTorch code's safetensors state_dict and exits.
+// -coverage prints the group coverage of the split (see Coverages) and
+// exits. -atlas draws the atlas figures from the results of the atlas
+// configs (see AtlasScales) and exits.
 //
 // A bare config name that is not a file names a built-in config:
 // add_jump.toml, around_right.toml, add_jump_quick.toml, around_right_quick.toml,
@@ -65,6 +70,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	aggregate := fs.Bool("aggregate", false, "only write the summary tables and plots from the existing result.json files")
 	export := fs.String("export", "", "with -run-index I, write run I's model (a pretraining's or an untrained method's best-validation pretrained model, a training method's selected model) to this `file` as the reference PyTorch code's safetensors state_dict, and exit")
 	vocabFrom := fs.String("vocab-from", "", "with -export, order the words as in the metadata of this safetensors `file` (e.g. a model of the reference code) instead of this project's order")
+	coverage := fs.Bool("coverage", false, "print the group coverage of the config's split (test and validation, per group and seed) and exit")
+	atlas := fs.String("atlas", "", "draw the figures of the atlas `SCALE` (atlas or atlas_quick) from the results of its configs under -out, and exit")
 	slurmDir := fs.String("slurm", "", "write a Slurm plan into this `directory` (pretraining and method job arrays, then the summary; run its submit.sh) and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: experiments -config FILE [-out DIR] [-jobs N] [-force] [-v]\n"+
@@ -72,11 +79,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"       experiments -config FILE -list\n"+
 			"       experiments -config FILE [-out DIR] -aggregate\n"+
 			"       experiments -config FILE [-out DIR] -slurm PLANDIR\n"+
-			"       experiments -config FILE [-out DIR] -run-index I -export FILE [-vocab-from REF]\n\n"+
+			"       experiments -config FILE [-out DIR] -run-index I -export FILE [-vocab-from REF]\n"+
+			"       experiments -config FILE -coverage\n"+
+			"       experiments -atlas SCALE [-out DIR]\n\n"+
 			"Runs an equi-tuning experiment on SCAN: pretrains each (cell, seed) or reuses its cached\n"+
 			"checkpoint, runs each method (%s),\n"+
 			"evaluates the best-validation model on the test split, and writes\n"+
-			"  OUT/results/NAME/runs/RUN/result.json, OUT/results/NAME/summary.{csv,md},\n"+
+			"  OUT/results/NAME/runs/RUN/result.json, OUT/results/NAME/summary.{csv,md}, OUT/results/NAME/coverage.csv,\n"+
 			"  OUT/plots/NAME_accuracy.{png,svg} and OUT/plots/NAME_curves.{png,svg}.\n"+
 			"Finished runs of the same settings are skipped, so an interrupted experiment resumes (Ctrl-C stops\n"+
 			"after the current checkpoints and exits with 130). Bad input exits with 2.\n\nFlags:\n",
@@ -95,6 +104,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		return fail(2, fmt.Errorf("unexpected arguments %q; see -h", fs.Args()))
+	}
+	if *atlas != "" {
+		return drawAtlas(*atlas, *out, stdout, stderr)
 	}
 	if *config == "" {
 		return fail(2, fmt.Errorf("-config is required (a file or one of: %s)", strings.Join(BuiltinNames(), ", ")))
@@ -123,6 +135,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cfg, err := Load(*config)
 	if err != nil {
 		return fail(2, err)
+	}
+	if *coverage {
+		return printCoverage(cfg, stdout, stderr)
 	}
 	runs := Expand(cfg)
 	if *list {

@@ -131,17 +131,21 @@ func Markdown(c *Config, rows []Row) string {
 	return b.String()
 }
 
-// WriteSummary writes summary.csv and summary.md of the experiment's finished
-// runs and its plots, from the results ReadResults accepts; it returns the
-// rows (none if no run has finished) and the results it rejected. Concurrent
-// writers take turns (a lock under results/.cache), and each removes what
-// killed ones left behind.
+// WriteSummary writes summary.csv, summary.md (with the group coverage) and
+// coverage.csv of the experiment's finished runs and its plots, from the
+// results ReadResults accepts; it returns the rows (none if no run has
+// finished) and the results it rejected. Concurrent writers take turns (a
+// lock under results/.cache), and each removes what killed ones left behind.
 func WriteSummary(c *Config, l Layout) (rows []Row, rejected []error, err error) {
 	rs, rejected, err := ReadResults(c, l, Expand(c))
 	if err != nil || len(rs) == 0 {
 		return nil, rejected, err
 	}
 	rows = Summarize(rs)
+	cov, err := Coverages(c)
+	if err != nil {
+		return nil, rejected, err
+	}
 	unlock, err := waitLock(filepath.Join(l.Out, "results", ".cache", "locks", c.Name, "summary.lock"), nil, nil)
 	if err != nil {
 		return nil, rejected, err
@@ -151,14 +155,17 @@ func WriteSummary(c *Config, l Layout) (rows []Row, rejected []error, err error)
 	if err := os.MkdirAll(plots, 0o755); err != nil {
 		return nil, rejected, err
 	}
-	csv, md := filepath.Join(l.Dir(), "summary.csv"), filepath.Join(l.Dir(), "summary.md")
+	csv, md, covCSV := filepath.Join(l.Dir(), "summary.csv"), filepath.Join(l.Dir(), "summary.md"), filepath.Join(l.Dir(), "coverage.csv")
 	acc, curves := filepath.Join(plots, c.Name+"_accuracy"), filepath.Join(plots, c.Name+"_curves")
 	files := []struct {
 		paths []string // what write writes, whose stale temporary files go first
 		write func() error
 	}{
 		{[]string{csv}, func() error { return atomicfile.WriteFile(csv, []byte(CSV(rows)), 0o644) }},
-		{[]string{md}, func() error { return atomicfile.WriteFile(md, []byte(Markdown(c, rows)), 0o644) }},
+		{[]string{md}, func() error {
+			return atomicfile.WriteFile(md, []byte(Markdown(c, rows)+CoverageMarkdown(cov)), 0o644)
+		}},
+		{[]string{covCSV}, func() error { return atomicfile.WriteFile(covCSV, []byte(CoverageCSV(cov)), 0o644) }},
 		{[]string{acc + ".png", acc + ".svg"}, func() error { return PlotAccuracy(c, rows, acc) }},
 		{[]string{curves + ".png", curves + ".svg"}, func() error { return PlotCurves(c, rows, curves) }},
 	}

@@ -39,8 +39,14 @@ func TestSummaryCSVGolden(t *testing.T) {
 	} {
 		rs = append(rs, &Result{Split: "addprim_jump", Cell: x.cell, Method: x.method, TestAcc: x.acc})
 	}
-	got := CSV(Summarize(rs))
-	golden := filepath.Join("testdata", "summary.csv.golden")
+	checkGoldenText(t, "summary.csv.golden", CSV(Summarize(rs)))
+}
+
+// checkGoldenText compares got with the golden file testdata/name; -update
+// rewrites the file.
+func checkGoldenText(t *testing.T, name, got string) {
+	t.Helper()
+	golden := filepath.Join("testdata", name)
 	if *update {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -51,6 +57,6 @@ func TestSummaryCSVGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got != string(want) {
-		t.Errorf("CSV =\n%s\nwant (%s)\n%s", got, golden, want)
+		t.Errorf("got\n%s\nwant (%s)\n%s", got, golden, want)
 	}
 }

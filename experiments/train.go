@@ -38,11 +38,10 @@ type Data struct {
 // LoadData generates the split, holds out the validation fraction with the
 // seed's hold-out stream and encodes everything.
 func LoadData(c *Config, seed uint64) (Data, error) {
-	train, test, err := scan.Generate(c.Split, seed)
+	train, val, test, err := splitParts(c, seed)
 	if err != nil {
 		return Data{}, err
 	}
-	train, val := scan.HoldOut(train, c.ValFraction, rand.New(rand.NewPCG(seed, streamHoldOut)))
 	var d Data
 	for _, p := range []struct {
 		ps  []scan.Pair

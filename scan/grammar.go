@@ -2,7 +2,9 @@ package scan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Words lists SCAN's input words in the fixed order used for vocabulary ids.
@@ -81,8 +83,12 @@ func Commands() [][]string {
 	return cs
 }
 
-// All returns every SCAN pair, in the order of Commands.
-func All() []Pair {
+// All returns every SCAN pair, in the order of Commands. Each call returns a
+// new slice, but the pairs' word slices are shared between calls (computed
+// once per process) and must not be modified.
+func All() []Pair { return slices.Clone(allPairs()) }
+
+var allPairs = sync.OnceValue(func() []Pair {
 	cs := Commands()
 	ps := make([]Pair, len(cs))
 	for i, c := range cs {
@@ -93,7 +99,7 @@ func All() []Pair {
 		ps[i] = Pair{Command: c, Actions: a}
 	}
 	return ps
-}
+})
 
 // Interpret returns ⟦c⟧, or an error if c is not a command of the grammar.
 func Interpret(c []string) ([]string, error) {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scan-equitune/equitune/internal/scantest"
 )
 
 func TestOfficialPaths(t *testing.T) {
@@ -62,7 +64,7 @@ func TestLoadOfficialMalformed(t *testing.T) {
 // TestOfficialSimple checks that the official simple split partitions all
 // commands, as Generate's does.
 func TestOfficialSimple(t *testing.T) {
-	dir := scanDir(t)
+	dir := scantest.Dir(t)
 	train, test, err := LoadOfficial(dir, Simple)
 	if err != nil {
 		t.Fatalf("SCAN_DIR is set but its simple files are unusable: %v", err)

@@ -2,30 +2,13 @@ package scan
 
 import (
 	"errors"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// scanDir returns $SCAN_DIR, skipping the test if it is unset and failing it
-// if it is set but is not a directory.
-func scanDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("SCAN_DIR")
-	if dir == "" {
-		t.Skip("SCAN_DIR is unset; set it to a copy of the official SCAN repository to compare splits")
-	}
-	fi, err := os.Stat(dir)
-	if err != nil {
-		t.Fatalf("SCAN_DIR=%q: %v", dir, err)
-	}
-	if !fi.IsDir() {
-		t.Fatalf("SCAN_DIR=%q is not a directory", dir)
-	}
-	return dir
-}
+	"github.com/scan-equitune/equitune/internal/scantest"
+)
 
 // multiset counts the lines of ps.
 func multiset(ps []Pair) map[string]int {
@@ -94,7 +77,7 @@ func TestGenerateCounts(t *testing.T) {
 }
 
 func TestGenerateMatchesOfficial(t *testing.T) {
-	dir := scanDir(t)
+	dir := scantest.Dir(t)
 	for _, name := range SplitNames() {
 		if name == Simple || strings.HasPrefix(name, "filler_num") {
 			continue

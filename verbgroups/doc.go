@@ -47,6 +47,12 @@
 // g⁻¹·p (PermuteScores with the element returned by Group.Inverse) is the
 // distribution to average in M_G.
 //
+// # Coverage
+//
+// Group.Coverage counts the commands c of a held-out set for which some
+// g ∈ G has g·c among the training commands: the part of a split's test set
+// that a symmetry maps onto its training data.
+//
 // # Configuration
 //
 // User-defined groups are written in TOML and decoded strictly by Parse, or

@@ -159,3 +159,19 @@ func ExampleProduct() {
 	// (walk jump run look)(left right)(I_WALK I_JUMP I_RUN I_LOOK)(I_TURN_LEFT I_TURN_RIGHT)
 	// verbgroups: product verb×verb4: word "run" is moved by both verb and verb4
 }
+
+// Count the held-out commands that a group maps onto training commands:
+// jump↔run maps "jump twice" onto "run twice", but "jump and run" only onto
+// "run and jump", which is not in train.
+func ExampleGroup_Coverage() {
+	g, err := verbgroups.ByName("verb")
+	if err != nil {
+		log.Fatal(err)
+	}
+	train := [][]string{{"run", "twice"}, {"walk", "and", "run"}}
+	held := [][]string{{"jump", "twice"}, {"jump", "and", "run"}, {"walk", "and", "jump"}}
+	cov := g.Coverage(train, held)
+	fmt.Printf("%d of %d covered (%.2f)\n", cov.Covered, cov.Total, cov.Fraction())
+	// Output:
+	// 2 of 3 covered (0.67)
+}

@@ -3,6 +3,7 @@ package verbgroups
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/scan-equitune/equitune/scan"
 )
@@ -90,7 +91,25 @@ func equalUnder(m map[string]string, got, want []string) bool {
 }
 
 // CheckSCAN checks g with CheckSymmetry on all 20,910 SCAN commands and
-// scan.Interpret.
+// scan.Interpret. The answer depends only on g's name and elements, so it is
+// computed once per process for each such group (a configuration checks
+// its groups on every load).
 func (g *Group) CheckSCAN() error {
-	return g.CheckSymmetry(scan.Commands(), scan.Interpret)
+	var key strings.Builder
+	key.WriteString(g.name)
+	for i := range g.elems {
+		key.WriteString("\x00" + g.ElementString(i))
+	}
+	if err, ok := scanChecks.Load(key.String()); ok {
+		return err.(checkResult).err
+	}
+	err := g.CheckSymmetry(scan.Commands(), scan.Interpret)
+	scanChecks.Store(key.String(), checkResult{err})
+	return err
 }
+
+// scanChecks holds CheckSCAN's answers by group (name and elements).
+var scanChecks sync.Map
+
+// checkResult boxes a CheckSCAN answer, nil included.
+type checkResult struct{ err error }

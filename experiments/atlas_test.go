@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestAtlasConfigs checks that the atlas configs under configs/ are the ones
+// atlas.go generates, and that there are no others; -update writes them.
+func TestAtlasConfigs(t *testing.T) {
+	var want []string
+	for _, s := range AtlasScales {
+		names, texts := s.Files()
+		for i, name := range names {
+			want = append(want, name)
+			path := filepath.Join("configs", name)
+			if *update {
+				if err := os.WriteFile(path, []byte(texts[i]), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			if got, err := builtin.ReadFile("configs/" + name); err != nil || string(got) != texts[i] {
+				t.Errorf("%s differs from what atlas.go generates (err %v); rerun with -update", path, err)
+			}
+		}
+	}
+	var got []string
+	for _, n := range BuiltinNames() {
+		if isAtlas(strings.TrimSuffix(n, ".toml")) {
+			got = append(got, n)
+		}
+	}
+	slices.Sort(want)
+	if !*update && !slices.Equal(got, want) {
+		t.Errorf("built-in atlas configs %v, want %v", got, want)
+	}
+}
+
+// TestAtlasSharesPretraining checks that the experiments of one split and
+// scale share their pretrainings, and that the reference atlas shares those
+// of add_jump.toml and around_right.toml.
+func TestAtlasSharesPretraining(t *testing.T) {
+	l := Layout{Out: "out"}
+	ckpt := func(c *Config) string {
+		r := Expand(c)[0]
+		if r.Method != Pretrain {
+			t.Fatalf("%s: run 0 is %s", c.Name, r.ID())
+		}
+		return l.Checkpoint(c, r)
+	}
+	for _, s := range AtlasScales {
+		for _, split := range AtlasSplits {
+			var first string
+			for _, g := range AtlasGroups {
+				c, err := Parse([]byte(s.Config(split, g)), s.Name(split, g))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p := ckpt(c); first == "" {
+					first = p
+				} else if p != first {
+					t.Errorf("%s pretrains into %s, not %s", c.Name, p, first)
+				}
+			}
+		}
+	}
+	for ref, split := range map[string]string{"add_jump.toml": "addprim_jump", "around_right.toml": "template_around_right"} {
+		c, err := Load(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := Parse([]byte(AtlasScales[0].Config(split, "verb")), split)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ckpt(c) != ckpt(a) {
+			t.Errorf("%s pretrains into %s, not %s", a.Name, ckpt(a), ckpt(c))
+		}
+	}
+}
+
+// TestAtlasFlag draws the quick atlas's figures from two results and checks
+// what ReadAtlas read; an unknown scale exits with 2.
+func TestAtlasFlag(t *testing.T) {
+	out := t.TempDir()
+	s := AtlasScales[1]
+	for _, r := range []struct {
+		group, method string
+		acc           float64
+	}{{"verb", "equitune", 0.75}, {"identity", "finetune", 0.01}} {
+		c, err := Parse([]byte(s.Config("addprim_jump", r.group)), "x.toml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeResult(t, c, Layout{Out: out, Experiment: c.Name}, Run{Method: r.method, Split: "addprim_jump", Cell: "rnn", Seed: 0}, r.acc)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-atlas", s.Prefix, "-out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, f := range []string{"atlas_quick_heatmap.png", "atlas_quick_gain.svg"} {
+		if _, err := os.Stat(filepath.Join(out, "plots", f)); err != nil {
+			t.Error(err)
+		}
+	}
+	a, err := ReadAtlas(s, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc, ok := a.accuracy("addprim_jump", "verb", "rnn", "equitune"); !ok || acc != 0.75 {
+		t.Errorf("equitune under verb: %g, %v", acc, ok)
+	}
+	if c := a.Coverage[[2]string{"addprim_jump", "verb"}]; math.Abs(c-5942.0/7706) > 1e-12 {
+		t.Errorf("coverage of addprim_jump under verb: %g", c)
+	}
+	if code := run([]string{"-atlas", "atlas_huge"}, io.Discard, io.Discard); code != 2 {
+		t.Errorf("-atlas atlas_huge: exit %d, want 2", code)
+	}
+}
