@@ -6,14 +6,19 @@
 //
 // Usage:
 //
-//	go run ./experiments -config add_jump.toml [-out DIR] [-jobs N] [-force] [-v]
+//	go run ./experiments -config add_jump.toml [-config around_right.toml …] [-out DIR] [-jobs N] [-force] [-v]
 //	go run ./experiments -config add_jump.toml [-out DIR] -run-index I [-force] [-v]
 //	go run ./experiments -config add_jump.toml -list
-//	go run ./experiments -config add_jump.toml [-out DIR] -aggregate
+//	go run ./experiments -config add_jump.toml [-config …] [-out DIR] -aggregate
 //	go run ./experiments -config add_jump.toml [-out DIR] -slurm PLANDIR
 //	go run ./experiments -config add_jump.toml [-out DIR] -run-index I -export FILE [-vocab-from REF]
 //	go run ./experiments -config add_jump.toml -coverage
 //	go run ./experiments -atlas atlas_quick [-out DIR]
+//
+// Several -config flags run their experiments in one pool of -jobs workers,
+// pretrainings first, each phase longest run first (schedule), sharing the
+// pretrainings they have in common; each experiment gets its summary, plots
+// and walltime.csv (the wall time of every run and of the invocation).
 //
 // With -run-index I (or SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) only run
 // I is run and no summary is written; -aggregate writes the summary and plots
@@ -24,10 +29,9 @@
 // exits. -atlas draws the atlas figures from the results of the atlas
 // configs (see AtlasScales) and exits.
 //
-// A bare config name that is not a file names a built-in config:
-// add_jump.toml, around_right.toml, add_jump_quick.toml, around_right_quick.toml,
-// add_jump_gequivariant.toml, around_right_gequivariant.toml,
-// add_jump_gequivariant_quick.toml.
+// A bare config name that is not a file names a built-in config
+// (BuiltinNames): add_jump.toml, around_right.toml, their _quick and
+// _gequivariant variants, and the atlas_*.toml of the SCAN atlas.
 // Bad input (an unknown key, split, cell or method, a bad value, a group that
 // is not a symmetry of SCAN, conflicting flags, finished runs computed under
 // other settings without -force) exits with status 2 before anything is
@@ -46,12 +50,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
-	"time"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -60,7 +61,8 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("experiments", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	config := fs.String("config", "", "experiment TOML file, or the name of a built-in one ("+strings.Join(BuiltinNames(), ", ")+"); a path that exists wins")
+	var configs configList
+	fs.Var(&configs, "config", "experiment TOML file, or the name of a built-in one ("+strings.Join(BuiltinNames(), ", ")+"); a path that exists wins. Repeat it to run several experiments in one pool of -jobs workers, sharing their pretrainings (or to -aggregate them)")
 	out := fs.String("out", ".", "root directory of the outputs: OUT/results/NAME/, OUT/results/.cache/pretrain/ and OUT/plots/")
 	list := fs.Bool("list", false, "print the experiment's indexed runs (pretrainings first) and exit")
 	index := fs.Int("run-index", -1, "run only the run with this index (see -list); if not given, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX is used when set, otherwise every run is run")
@@ -74,10 +76,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	atlas := fs.String("atlas", "", "draw the figures of the atlas `SCALE` (atlas or atlas_quick) from the results of its configs under -out, and exit")
 	slurmDir := fs.String("slurm", "", "write a Slurm plan into this `directory` (pretraining and method job arrays, then the summary; run its submit.sh) and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: experiments -config FILE [-out DIR] [-jobs N] [-force] [-v]\n"+
+		fmt.Fprintf(stderr, "usage: experiments -config FILE [-config FILE …] [-out DIR] [-jobs N] [-force] [-v]\n"+
 			"       experiments -config FILE [-out DIR] -run-index I [-force] [-v]\n"+
 			"       experiments -config FILE -list\n"+
-			"       experiments -config FILE [-out DIR] -aggregate\n"+
+			"       experiments -config FILE [-config FILE …] [-out DIR] -aggregate\n"+
 			"       experiments -config FILE [-out DIR] -slurm PLANDIR\n"+
 			"       experiments -config FILE [-out DIR] -run-index I -export FILE [-vocab-from REF]\n"+
 			"       experiments -config FILE -coverage\n"+
@@ -108,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *atlas != "" {
 		return drawAtlas(*atlas, *out, stdout, stderr)
 	}
-	if *config == "" {
+	if len(configs) == 0 {
 		return fail(2, fmt.Errorf("-config is required (a file or one of: %s)", strings.Join(BuiltinNames(), ", ")))
 	}
 	if *jobs < 1 {
@@ -119,6 +121,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := flagConflict(set); err != nil {
 		return fail(2, err)
 	}
+	if len(configs) > 1 {
+		for _, f := range []string{"list", "slurm", "run-index", "export", "coverage"} {
+			if set[f] {
+				return fail(2, fmt.Errorf("-%s takes one -config, not %d; see -h", f, len(configs)))
+			}
+		}
+		return runMany(configs, *out, *jobs, *force, *verbose, *aggregate, stdout, stderr)
+	}
+	config := &configs[0]
 	indexSet := set["run-index"]
 	if !indexSet && !*list && !*aggregate && *slurmDir == "" {
 		for _, v := range []string{"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"} {
@@ -170,60 +181,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	status := newStatusLine(stderr)
-	log := slog.New(slog.NewTextHandler(status, &slog.HandlerOptions{Level: level}))
-	ctx, stopSignals := interruptible(log)
-	defer stopSignals()
-	env := &Env{Config: cfg, Layout: Layout{Out: *out, Experiment: cfg.Name}, Force: *force, Log: log,
-		Progress: status.progress(log), Ctx: ctx}
-	if errs := env.Stale(todo); len(errs) > 0 && !*force {
-		return fail(2, staleError(errs))
-	}
-	start := time.Now()
 	if indexSet {
-		err = env.Do(todo[0])
-	} else {
-		var pre, methods []Run
-		for _, r := range runs {
-			if r.Method == Pretrain {
-				pre = append(pre, r)
-			} else {
-				methods = append(methods, r)
-			}
-		}
-		err = parallel(env, pre, *jobs)
-		if err == nil {
-			err = parallel(env, methods, *jobs)
-		}
+		return runOne(cfg, todo[0], *out, *force, *verbose, stderr)
 	}
-	if errors.Is(err, ErrInterrupted) {
-		log.Warn("interrupted: checkpoints are saved; rerun the same command to resume")
-		return 130
-	} else if err != nil {
-		log.Error("run failed", "err", err)
-		return 1
-	}
-	if indexSet { // the summary is -aggregate's: concurrent tasks would write it at once
-		log.Info("done", "run", todo[0].ID(), "seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
-		return 0
-	}
-	rows, rejected, err := WriteSummary(cfg, env.Layout)
-	for _, r := range rejected {
-		log.Warn("summary leaves out a result", "err", r)
-	}
-	if err != nil {
-		log.Error("summary failed", "err", err)
-		return 1
-	}
-	if len(rows) > 0 {
-		fmt.Fprint(stdout, CSV(rows))
-	}
-	log.Info("done", "experiment", cfg.Name, "seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
-	return 0
+	return runAll([]*Config{cfg}, *out, *jobs, *force, *verbose, stdout, stderr)
 }
 
 // printError prints err to w as one line after the command's name.
@@ -280,68 +241,4 @@ func interruptible(log *slog.Logger) (ctx context.Context, stop func()) {
 		close(quit)
 		cancel()
 	}
-}
-
-// parallel runs rs on up to jobs goroutines and returns the first error. A
-// run whose lock another process holds is put off until the others are
-// done, then waited for, so that concurrent processes on one output root
-// share the work. Once env.Ctx is cancelled no further run starts.
-func parallel(env *Env, rs []Run, jobs int) error {
-	first := *env
-	first.noWait = true
-	var (
-		mu    sync.Mutex
-		later []Run
-	)
-	err := each(env, rs, jobs, func(r Run) error {
-		err := first.Do(r)
-		if errors.Is(err, errBusy) {
-			mu.Lock()
-			later = append(later, r)
-			mu.Unlock()
-			return nil
-		}
-		return err
-	})
-	if err != nil || len(later) == 0 {
-		return err
-	}
-	slices.SortFunc(later, func(a, b Run) int { return a.Index - b.Index })
-	return each(env, later, jobs, env.Do)
-}
-
-// each calls do on every run of rs from up to jobs goroutines and returns
-// the first error, or ErrInterrupted if env.Ctx stopped it early.
-func each(env *Env, rs []Run, jobs int, do func(Run) error) error {
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-	)
-	next := make(chan Run)
-	for range min(jobs, len(rs)) {
-		wg.Go(func() {
-			for r := range next {
-				if err := do(r); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for _, r := range rs {
-		if env.interrupted() != nil {
-			break
-		}
-		next <- r
-	}
-	close(next)
-	wg.Wait()
-	if first == nil {
-		first = env.interrupted()
-	}
-	return first
 }

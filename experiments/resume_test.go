@@ -111,19 +111,13 @@ func TestConcurrentRunners(t *testing.T) {
 			mu.Unlock()
 			return func(int) {}, func() {}
 		}
-		var pre, methods []Run
-		for _, r := range Expand(c) {
-			if r.Method == Pretrain {
-				pre = append(pre, r)
-			} else {
-				methods = append(methods, r)
-			}
-		}
+		pre, methods := schedule([]*Env{e})
 		wg.Go(func() {
-			if err := parallel(e, pre, 1); err != nil {
+			times := newWallTimes()
+			if err := parallel(pre, 1, times); err != nil {
 				t.Error(err)
 			}
-			if err := parallel(e, methods, 1); err != nil {
+			if err := parallel(methods, 1, times); err != nil {
 				t.Error(err)
 			}
 		})
