@@ -250,9 +250,11 @@ same_results() {
 	for f in "$1/plots/${name}_accuracy.png" "$1/plots/${name}_curves.png"; do [ -s "$f" ] || die "missing $f"; done
 }
 
-# mtimes OUT prints "mtime path" of every result.json and checkpoint under OUT.
+# mtimes OUT prints "mtime path" of every result.json and finished run's
+# checkpoint under OUT (not those of tunings in progress, under
+# .cache/tune/, which a resubmission resumes and then removes).
 mtimes() {
-	find "$1/results" \( -name result.json -o -name '*.ckpt' \) -printf '%T@ %p\n' | sort -k2
+	find "$1/results" \( -name result.json -o -name '*.ckpt' \) -not -path '*/.cache/tune/*' -printf '%T@ %p\n' | sort -k2
 }
 
 # resubmit_unchanged OUT BEFORE resubmits the plan, waits for it, and fails
