@@ -17,7 +17,7 @@ type decoderGrads struct {
 func (d *decoder) backward(scale float64, dmem []float64) {
 	B, K, R, S := d.run.B, d.run.K, d.R, d.S
 	Hd, V, W, C, T := d.Hd, d.V, d.cell.width(), d.catWidth(), d.tmax
-	lstm := d.cell.kind == LSTM
+	carriesC := d.cell.typ.carriesC
 	d.dlog = grow(d.dlog, S*R*V)
 	d.dax = grow(d.dax, S*R*W)
 	d.dah = grow(d.dah, S*R*W)
@@ -63,7 +63,7 @@ func (d *decoder) backward(scale float64, dmem []float64) {
 	for r := range R {
 		m := dmem[r*(T+2)*Hd:]
 		axpy(1, d.dH[r*Hd:(r+1)*Hd], m[T*Hd:(T+1)*Hd])
-		if lstm {
+		if carriesC {
 			axpy(1, d.dC[r*Hd:(r+1)*Hd], m[(T+1)*Hd:(T+2)*Hd])
 		}
 	}
