@@ -275,3 +275,14 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 	}
 	return loss / float64(B)
 }
+
+// argmax returns the index of the first largest entry of x.
+func argmax(x []float64) int {
+	a := 0
+	for i, v := range x {
+		if v > x[a] {
+			a = i
+		}
+	}
+	return a
+}

@@ -77,13 +77,3 @@ func (d *decoder) combined(t, b int) []float64 {
 	}
 	return q
 }
-
-func argmax(x []float64) int {
-	a := 0
-	for i, v := range x {
-		if v > x[a] {
-			a = i
-		}
-	}
-	return a
-}
