@@ -24,19 +24,6 @@ var ErrConfig = errors.New("bad config")
 //go:embed configs/*.toml
 var builtin embed.FS
 
-// Methods lists the evaluation methods, in the order they are run and
-// reported:
-//
-//	pretrained         the pretrained best-validation model M, as is
-//	finetune           M trained further under the identity group (tune schedule)
-//	equitune           M_G trained under G (tune schedule), decoded in Config.Decode mode
-//	equitune_zeroshot  M_G of the pretrained M, no training, decoded in Config.Decode mode
-//	equizero           the pretrained M decoded in seq2seq.Equizero mode under G
-//	gequivariant       the G'-equivariant model of Gordon et al. (seq2seq.NewEquivariant) for
-//	                   G' = Config.GEquivariantGroup, trained from scratch with the pretrain
-//	                   schedule (no pretrained M), checkpointed at every evaluation
-var Methods = []string{"pretrained", "finetune", "equitune", "equitune_zeroshot", "equizero", "gequivariant"}
-
 // Config is one experiment. Its zero fields mean the reference settings of
 // the equi-tuning paper (see Default); a TOML file overrides any of them.
 type Config struct {
@@ -65,7 +52,7 @@ type Config struct {
 	// the initialisation and every random choice of training.
 	Seeds []uint64 `toml:"seeds"`
 
-	// Methods are the methods to evaluate (see Methods).
+	// Methods are the methods to evaluate, registered names (MethodNames).
 	Methods []string `toml:"methods"`
 
 	// Decode is the decoding mode of equitune and equitune_zeroshot:
@@ -151,7 +138,7 @@ func Default() Config {
 		GEquivariantGroup: verbgroups.Spec{Name: "verb4"},
 		Cells:             []string{"rnn", "gru", "lstm"},
 		Seeds:             []uint64{0, 1, 2},
-		Methods:           slices.Clone(Methods),
+		Methods:           MethodNames(),
 		Decode:            "shared",
 		ValFraction:       scan.DefaultValFrac,
 		Model:             ModelConfig{Hidden: 64, Embed: 64, DecoderEmbed: 128, Attention: true, Bidirectional: true, Dropout: 0.1},
@@ -182,12 +169,12 @@ func (c *Config) Validate() error {
 	}
 	for _, cell := range c.Cells {
 		if err := seq2seq.CellKind(cell).Validate(); err != nil {
-			return bad("cells: unknown cell %q (valid: rnn, gru, lstm)", cell)
+			return bad("cells: %v", strings.TrimPrefix(err.Error(), "seq2seq: "))
 		}
 	}
 	for _, m := range c.Methods {
-		if !slices.Contains(Methods, m) {
-			return bad("methods: unknown method %q (valid: %s)", m, strings.Join(Methods, ", "))
+		if _, ok := methodNamed(m); !ok {
+			return bad("methods: unknown method %q (valid: %s)", m, strings.Join(MethodNames(), ", "))
 		}
 	}
 	for _, list := range []any{c.Cells, c.Seeds, c.Methods} {
@@ -219,7 +206,7 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: gequivariant_group %q is not a symmetry of SCAN: %w", ErrConfig,
 			c.GEquivariantGroup.Name, err)
 	}
-	if n := gg.Order(); slices.Contains(c.Methods, "gequivariant") &&
+	if n := gg.Order(); slices.ContainsFunc(c.Methods, func(m string) bool { return startOf(m) == FromScratchEquivariant }) &&
 		(c.Model.Hidden%n != 0 || c.Model.Embed%n != 0 || c.Model.DecoderEmbed%n != 0) {
 		return bad("gequivariant_group %q of order %d must divide [model] hidden = %d, embed = %d and decoder_embed = %d",
 			c.GEquivariantGroup.Name, n, c.Model.Hidden, c.Model.Embed, c.Model.DecoderEmbed)

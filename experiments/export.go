@@ -16,9 +16,12 @@ import (
 // its result.json, in the reference code's safetensors layout.
 const ModelFile = "model.safetensors"
 
-// trains reports whether method m trains a model of its own (which its run
-// then writes as ModelFile); the others evaluate the pretrained one.
-func trains(m string) bool { return m == "finetune" || m == "equitune" || m == GEquivariant }
+// trains reports whether the method named m trains a model of its own
+// (Method.trains).
+func trains(m string) bool {
+	meth, ok := methodNamed(m)
+	return ok && meth.trains()
+}
 
 // exportModel writes the model of run r as the reference code's state_dict
 // to dst: a pretraining's (or an untrained method's) best-validation

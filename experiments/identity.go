@@ -31,21 +31,19 @@ const legacyArithmetic = 1
 // other key is part of the identity, so that a key added later is too.
 var notRead = []string{"Name", "Cells", "Seeds", "Methods", "slurm", "PretrainedModel"}
 
-// optionalReads are the config keys that only some methods read, and
-// methodReads says which each method reads (a method missing from it reads
-// them all).
-var (
-	optionalReads = []string{"Tune", "Group", "Decode", "GEquivariantGroup"}
-	methodReads   = map[string][]string{
-		Pretrain:            nil,
-		"pretrained":        nil,
-		"finetune":          {"Tune"},
-		"equitune":          {"Tune", "Group", "Decode"},
-		"equitune_zeroshot": {"Group", "Decode"},
-		"equizero":          {"Group"},
-		GEquivariant:        {"GEquivariantGroup"},
+// optionalReads are the config keys that only some methods read: each
+// method's Reads, none for a pretraining, all for an unknown method.
+var optionalReads = []string{"Tune", "Group", "Decode", "GEquivariantGroup"}
+
+// methodReads returns the keys of optionalReads that the method named m
+// reads, and whether it knows them.
+func methodReads(m string) (reads []string, known bool) {
+	if m == Pretrain {
+		return nil, true
 	}
-)
+	meth, ok := methodNamed(m)
+	return meth.Reads, ok
+}
 
 // RunIdentity returns the identity of run r of c: a hash of everything that
 // determines its numbers (see identityDoc). Two runs with one identity
@@ -79,7 +77,7 @@ func identityDoc(c *Config, r Run, network *seq2seq.Config, arithmetic int) (map
 	for _, k := range notRead {
 		delete(doc, k)
 	}
-	reads, known := methodReads[r.Method]
+	reads, known := methodReads(r.Method)
 	for _, k := range optionalReads {
 		if known && !slices.Contains(reads, k) {
 			delete(doc, k)
@@ -110,10 +108,11 @@ func identityDoc(c *Config, r Run, network *seq2seq.Config, arithmetic int) (map
 }
 
 // runNetwork returns the resolved model of run r of c: c's model of r's
-// cell, made G-equivariant under the gequivariant group for gequivariant.
+// cell, made G-equivariant under the gequivariant group for a method that
+// starts FromScratchEquivariant.
 func runNetwork(c *Config, r Run) (seq2seq.Config, error) {
 	mc, err := c.ModelConfig(seq2seq.CellKind(r.Cell))
-	if err != nil || r.Method != GEquivariant {
+	if err != nil || startOf(r.Method) != FromScratchEquivariant {
 		return mc, err
 	}
 	g, err := c.GEquivariantGroup.Group()

@@ -38,6 +38,10 @@
 // written; a failure while running exits with status 1. SIGINT or SIGTERM
 // stops the runs after their current checkpoint and exits with status 130;
 // the same command resumes them.
+//
+// The methods are values registered in one list (Method, MethodNames):
+// config validation, the runs, their identities, the runner (Env.Do), the
+// summary and the figures read it.
 package main
 
 import (
@@ -91,7 +95,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"  OUT/plots/NAME_accuracy.{png,svg} and OUT/plots/NAME_curves.{png,svg}.\n"+
 			"Finished runs of the same settings are skipped, so an interrupted experiment resumes (Ctrl-C stops\n"+
 			"after the current checkpoints and exits with 130). Bad input exits with 2.\n\nFlags:\n",
-			strings.Join(Methods, ", "))
+			strings.Join(MethodNames(), ", "))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -5,20 +5,20 @@ import (
 	"image/color"
 )
 
-// methodColors fixes the colour of each method in every figure, from Okabe
-// and Ito's palette for colour-blind readers. A new method gets its colour
-// by one line here; until it has one, MethodColor picks a fallback.
-var methodColors = map[string]color.Color{
-	"pretrained":        color.NRGBA{0x99, 0x99, 0x99, 0xff}, // grey: the baseline
-	"finetune":          color.NRGBA{0xd5, 0x5e, 0x00, 0xff}, // vermillion
-	"equitune":          color.NRGBA{0x00, 0x72, 0xb2, 0xff}, // blue
-	"equitune_zeroshot": color.NRGBA{0x56, 0xb4, 0xe9, 0xff}, // sky blue
-	"equizero":          color.NRGBA{0x00, 0x9e, 0x73, 0xff}, // bluish green
-	GEquivariant:        color.NRGBA{0xcc, 0x79, 0xa7, 0xff}, // reddish purple
-}
+// The colours of the registered methods (Method.Color), from Okabe and
+// Ito's palette for colour-blind readers. A new method takes one that no
+// method has; until it has one, MethodColor picks a fallback.
+var (
+	colorPretrained       = color.NRGBA{0x99, 0x99, 0x99, 0xff} // grey: the baseline
+	colorFinetune         = color.NRGBA{0xd5, 0x5e, 0x00, 0xff} // vermillion
+	colorEquitune         = color.NRGBA{0x00, 0x72, 0xb2, 0xff} // blue
+	colorEquituneZeroshot = color.NRGBA{0x56, 0xb4, 0xe9, 0xff} // sky blue
+	colorEquizero         = color.NRGBA{0x00, 0x9e, 0x73, 0xff} // bluish green
+	colorGEquivariant     = color.NRGBA{0xcc, 0x79, 0xa7, 0xff} // reddish purple
+)
 
-// fallbackColors are the colours of methods missing from methodColors: none
-// of them is a method's colour there.
+// fallbackColors are the colours of methods without a Color: none of them
+// is a registered method's colour.
 var fallbackColors = []color.Color{
 	color.NRGBA{0xe6, 0x9f, 0x00, 0xff}, // orange
 	color.NRGBA{0x00, 0x00, 0x00, 0xff}, // black
@@ -28,12 +28,12 @@ var fallbackColors = []color.Color{
 	color.NRGBA{0x17, 0xbe, 0xcf, 0xff}, // cyan
 }
 
-// MethodColor returns the colour of method m: its entry in methodColors, or
+// MethodColor returns the colour of method m: its registered Color, or
 // else a fallback chosen by a hash of the name, so that it too is the same
 // in every figure.
 func MethodColor(m string) color.Color {
-	if c, ok := methodColors[m]; ok {
-		return c
+	if meth, ok := methodNamed(m); ok && meth.Color != nil {
+		return meth.Color
 	}
 	h := fnv.New32a()
 	h.Write([]byte(m))

@@ -10,10 +10,10 @@ import (
 // its own, and that another method gets a fallback, the same at every call.
 func TestMethodColor(t *testing.T) {
 	var seen []color.Color
-	for _, m := range Methods {
-		c, ok := methodColors[m]
-		if !ok {
-			t.Errorf("method %q has no entry in methodColors", m)
+	for _, meth := range methods {
+		m, c := meth.Name, meth.Color
+		if c == nil {
+			t.Errorf("method %q has no Color", m)
 			continue
 		}
 		if slices.Contains(seen, c) {

@@ -14,17 +14,14 @@ import (
 // Pretrain is the Method of a pretraining run.
 const Pretrain = "pretrain"
 
-// GEquivariant is the method that trains the G-equivariant model from
-// scratch.
+// GEquivariant is the name of the method that trains the G-equivariant
+// model from scratch.
 const GEquivariant = "gequivariant"
-
-// NeedsPretrain reports whether method m uses the pretrained model.
-func NeedsPretrain(m string) bool { return m != GEquivariant }
 
 // Run is one unit of an experiment, addressed by its Index in Expand.
 type Run struct {
 	Index  int
-	Method string // Pretrain or one of Methods
+	Method string // Pretrain or a registered method (MethodNames)
 	Split  string // canonical split name
 	Cell   string
 	Seed   uint64

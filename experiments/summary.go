@@ -119,9 +119,10 @@ func Markdown(c *Config, rows []Row) string {
 		"Test accuracy (exact match) of the best-validation model, mean ± sample std over seeds.\n\n",
 		c.Split, c.Group.Name, c.Decode, c.Seeds, c.Pretrain.Iterations, c.Pretrain.Batch, c.Pretrain.LR,
 		c.Tune.Iterations, c.Tune.Batch, c.Tune.LR, 100*c.ValFraction)
-	if slices.Contains(c.Methods, GEquivariant) {
-		fmt.Fprintf(&b, "gequivariant: the %s-equivariant model, trained from scratch with the pretraining schedule.\n\n",
-			c.GEquivariantGroup.Name)
+	for _, name := range c.Methods {
+		if m, ok := methodNamed(name); ok && m.Note != nil {
+			fmt.Fprintf(&b, "%s\n\n", m.Note(c))
+		}
 	}
 	b.WriteString("| split | cell | method | n_seeds | test_acc_mean | test_acc_std |\n")
 	b.WriteString("|---|---|---|---:|---:|---:|\n")

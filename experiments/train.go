@@ -168,6 +168,27 @@ func (e *Env) train(r Run, path string, d Data, newModel func(seq2seq.Config) (*
 	return run, nil
 }
 
+// start returns the model a run starting from s begins with: the finished
+// training of its start (pre, whose best-validation model m is) or, for a
+// pretrained_model file, the model alone. A pretraining run (Pretrain)
+// starts FromPretrained.
+func (e *Env) start(s Start, r Run, d Data) (pre *seq2seq.Run, m *seq2seq.Model, err error) {
+	switch {
+	case s == FromScratchEquivariant:
+		pre, err = e.GEquivariant(r, d)
+	case e.Config.PretrainedModel != "":
+		m, err = e.Imported()
+		return nil, m, err
+	default:
+		pre, err = e.Pretrained(r, d)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	pre.UseBest()
+	return pre, pre.Model, nil
+}
+
 // Do executes run r, skipping a method run whose result.json holds its
 // result (unless Force); a result.json of other settings is an error
 // wrapping ErrMismatch (unless Force). It holds the run's lock meanwhile.
@@ -184,40 +205,32 @@ func (e *Env) Do(r Run) error {
 	if err != nil {
 		return err
 	}
-	var pre *seq2seq.Run // the pretraining or gequivariant training, if any
-	var m *seq2seq.Model
-	switch {
-	case r.Method == GEquivariant:
-		pre, err = e.GEquivariant(r, d)
-	case e.Config.PretrainedModel != "":
-		m, err = e.Imported()
-	default:
-		pre, err = e.Pretrained(r, d)
+	from, meth := FromPretrained, Method{}
+	if r.Method != Pretrain {
+		var ok bool
+		if meth, ok = methodNamed(r.Method); !ok {
+			return fmt.Errorf("%w: unknown method %q", ErrConfig, r.Method)
+		}
+		from = meth.Start
 	}
+	pre, m, err := e.start(from, r, d)
 	if err != nil || r.Method == Pretrain {
 		return err
-	}
-	if pre != nil {
-		pre.UseBest()
-		m = pre.Model
 	}
 	g, err := e.Config.Group.Group()
 	if err != nil {
 		return err
 	}
 	// How the method's model is decoded, for validation and test alike.
-	cp, mode, decode := seq2seq.Copies{}, seq2seq.Shared, "shared"
-	switch r.Method {
-	case "equitune", "equitune_zeroshot":
-		cp, decode = seq2seq.CopiesOf(g), e.Config.Decode
-		mode, _ = decodeMode(decode)
-	case "equizero":
-		cp, mode, decode = seq2seq.CopiesOf(g), seq2seq.Equizero, "equizero"
+	cp, mode := meth.copies(g), meth.mode(e.Config)
+	rg, err := from.group(e.Config).Group()
+	if err != nil {
+		return err
 	}
 	res := &Result{
 		Experiment: e.Config.Name, RunID: r.ID(), Index: r.Index, Split: r.Split, Cell: r.Cell,
-		Method: r.Method, Seed: r.Seed, Group: g.Name(), GroupOrder: g.Order(), Config: e.Config,
-		Model: m.Config, Decode: decode,
+		Method: r.Method, Seed: r.Seed, Group: rg.Name(), GroupOrder: rg.Order(), Config: e.Config,
+		Model: m.Config, Decode: mode.String(),
 	}
 	if pre != nil {
 		res.PretrainIterations = pre.Schedule.Iterations
@@ -225,24 +238,8 @@ func (e *Env) Do(r Run) error {
 	if res.Identity, err = RunIdentity(e.Config, r); err != nil {
 		return err
 	}
-	if r.Method == GEquivariant {
-		gg, err := e.Config.GEquivariantGroup.Group()
-		if err != nil {
-			return err
-		}
-		res.Group, res.GroupOrder = gg.Name(), gg.Order()
-	}
-	switch r.Method {
-	case "pretrained", GEquivariant:
-		if pre == nil { // an imported model: evaluated as is
-			if res.BestValAcc, err = m.Accuracy(d.Val.In, d.Val.Out, cp, mode); err != nil {
-				return err
-			}
-			res.Curve = []seq2seq.EvalPoint{{Step: 0, ValAcc: res.BestValAcc}}
-			break
-		}
-		res.Curve, res.BestStep, res.BestValAcc = pre.Curve, pre.BestStep, pre.BestAcc
-	case "finetune", "equitune":
+	switch {
+	case meth.Schedule == Tuned:
 		tr, err := e.tune(r, m, cp, mode, d)
 		if err != nil {
 			return err
@@ -251,15 +248,13 @@ func (e *Env) Do(r Run) error {
 		m = tr.Model
 		res.TuneIterations = tr.Schedule.Iterations
 		res.Curve, res.BestStep, res.BestValAcc = tr.Curve, tr.BestStep, tr.BestAcc
-	case "equitune_zeroshot", "equizero":
-		acc, err := m.Accuracy(d.Val.In, d.Val.Out, cp, mode)
-		if err != nil {
+	case meth.Schedule == AsStarted && pre != nil:
+		res.Curve, res.BestStep, res.BestValAcc = pre.Curve, pre.BestStep, pre.BestAcc
+	default: // ZeroShot, or a pretrained_model file as it is
+		if res.BestValAcc, err = m.Accuracy(d.Val.In, d.Val.Out, cp, mode); err != nil {
 			return err
 		}
-		res.Curve = []seq2seq.EvalPoint{{Step: 0, ValAcc: acc}}
-		res.BestValAcc = acc
-	default:
-		return fmt.Errorf("%w: unknown method %q", ErrConfig, r.Method)
+		res.Curve = []seq2seq.EvalPoint{{Step: 0, ValAcc: res.BestValAcc}}
 	}
 	preds, err := m.Greedy(d.Test.In, cp, mode)
 	if err != nil {
@@ -279,7 +274,7 @@ func (e *Env) Do(r Run) error {
 	if err := writePredictions(filepath.Dir(path), d.Test.In, d.Test.Out, preds); err != nil {
 		return err
 	}
-	if trains(r.Method) {
+	if meth.trains() {
 		if err := m.WriteSafetensors(filepath.Join(filepath.Dir(path), ModelFile), nil, nil); err != nil {
 			return err
 		}

@@ -2,59 +2,123 @@ package seq2seq
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 )
 
-// CellKind names a recurrent cell.
+// CellKind names a recurrent cell: one of CellKinds.
 type CellKind string
 
-// The recurrent cells, with PyTorch's equations and gate order. For input x
-// and previous state h (and c), with a_x = W_x x + b_x and a_h = W_h h + b_h:
-//
-//	rnn:  h' = tanh(a_x + a_h)
-//	gru:  r = σ(a_x^r + a_h^r), z = σ(a_x^z + a_h^z),
-//	      n = tanh(a_x^n + r ⊙ a_h^n), h' = (1 − z) ⊙ n + z ⊙ h
-//	lstm: i, f, o = σ(a_x + a_h), g = tanh(a_x^g + a_h^g) (order i, f, g, o),
-//	      c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
+// The recurrent cells of the reference code, with PyTorch's equations and
+// gate orders (rnn.go, gru.go, lstm.go). For input x and previous state h,
+// every cell computes its gates from a_x = W_x x + b_x and a_h = W_h h + b_h.
 const (
 	RNN  CellKind = "rnn"
 	GRU  CellKind = "gru"
 	LSTM CellKind = "lstm"
 )
 
-// Gates returns how many H-wide blocks W_x and W_h have.
+// cellType is one kind of recurrent cell, registered in cellTypes. W_x
+// and W_h have gates H-wide blocks; a_x and a_h (one row each, biases
+// included) enter forward, which sets the row's new state.
+type cellType struct {
+	// kind is the cell's name.
+	kind CellKind
+	// gates is the number G of H-wide blocks of W_x and W_h.
+	gates int
+	// carriesC says whether the cell has a c state besides h; a cell
+	// without one leaves c unread and unwritten.
+	carriesC bool
+	// forward computes units [j0, j1) of one row's new state from the row's
+	// a_x, a_h and previous state, saving what backward needs in act and
+	// aux, and computing σ and tanh a block of unitBlock units at a time
+	// (expRow, sigmoids, tanhs).
+	forward func(H, j0, j1 int, r cellRow)
+	// backward turns one row's gradients dh and dc with respect to the new
+	// state into those with respect to a_x and a_h, and sets dhPrev and
+	// dcPrev to the parts of the previous state's gradient that do not pass
+	// through W_h.
+	backward func(H int, r cellRow, g cellGrad)
+}
+
+// cellTypes are the registered cells, in the order CellKinds lists them. A
+// new cell is one file with its cellType and one entry here.
+var cellTypes = []cellType{rnnCell, gruCell, lstmCell}
+
+// cellRow is one row of a cell's step: all but h and c are read by
+// forward, and all but ax, ah, h and c by backward.
+type cellRow struct {
+	ax, ah       []float64 // G·H: W_x x + b_x and W_h h + b_h
+	hPrev, cPrev []float64 // H: the previous state
+	act          []float64 // G·H: the gate activations
+	aux          []float64 // H: what else the cell keeps for backward
+	h, c         []float64 // H: the new state
+}
+
+// cellGrad is one row of a cell's backward pass.
+type cellGrad struct {
+	dh, dc         []float64 // H: gradients with respect to the new state
+	dax, dah       []float64 // G·H: set to the gradients with respect to a_x and a_h
+	dhPrev, dcPrev []float64 // H: set to the previous state's gradient outside W_h
+}
+
+// CellKinds returns the registered cells.
+func CellKinds() []CellKind {
+	var ks []CellKind
+	for _, t := range cellTypes {
+		ks = append(ks, t.kind)
+	}
+	return ks
+}
+
+// lookup returns k's cellType, or nil if k is not registered.
+func (k CellKind) lookup() *cellType {
+	i := slices.IndexFunc(cellTypes, func(t cellType) bool { return t.kind == k })
+	if i < 0 {
+		return nil
+	}
+	return &cellTypes[i]
+}
+
+// Gates returns how many H-wide blocks W_x and W_h have (1 for an unknown
+// cell).
 func (k CellKind) Gates() int {
-	switch k {
-	case GRU:
-		return 3
-	case LSTM:
-		return 4
+	if t := k.lookup(); t != nil {
+		return t.gates
 	}
 	return 1
 }
 
-// Validate reports whether k is a known cell.
+// Validate reports whether k is a registered cell.
 func (k CellKind) Validate() error {
-	switch k {
-	case RNN, GRU, LSTM:
+	if k.lookup() != nil {
 		return nil
 	}
-	return fmt.Errorf("seq2seq: unknown cell %q (valid: rnn, gru, lstm)", string(k))
+	var valid []string
+	for _, v := range CellKinds() {
+		valid = append(valid, string(v))
+	}
+	return fmt.Errorf("seq2seq: unknown cell %q (valid: %s)", string(k), strings.Join(valid, ", "))
 }
 
 // cell holds one recurrent cell's parameters: W_x (G·H × in), W_h (G·H × H),
 // b_x and b_h (G·H).
 type cell struct {
-	kind    CellKind
+	typ     *cellType
 	in, hid int
 	wx, wh  *Param
 	bx, bh  *Param
 }
 
+// newCell returns a cell of a registered kind; it panics on another.
 func newCell(name string, kind CellKind, in, hid int) *cell {
-	g := kind.Gates() * hid
-	return &cell{kind: kind, in: in, hid: hid,
+	t := kind.lookup()
+	if t == nil {
+		panic(kind.Validate())
+	}
+	g := t.gates * hid
+	return &cell{typ: t, in: in, hid: hid,
 		wx: newParam(name+".Wx", g, in), wh: newParam(name+".Wh", g, hid),
 		bx: newParam(name+".bx", g), bh: newParam(name+".bh", g)}
 }
@@ -69,166 +133,34 @@ func (c *cell) init(r *rand.Rand) {
 }
 
 // width returns G·H, the width of a_x and a_h.
-func (c *cell) width() int { return c.kind.Gates() * c.hid }
+func (c *cell) width() int { return c.typ.gates * c.hid }
 
-// forward computes, for each of the rows and the units [j0, j1), the new state
-// from ax and ah (rows × G·H, biases included) and the previous state. It
-// stores the gate activations in act (rows × G·H) and, for GRU a_h^n and for
-// LSTM tanh(c'), in aux (rows × H). c and cPrev are ignored unless the cell
-// is an LSTM. σ and tanh are math.Exp and math.Tanh's arithmetic, a block
-// of units at a time (expRow, sigmoids, tanhs).
+// forward computes, for each of the rows and the units [j0, j1), the new
+// state from ax and ah (rows × G·H, biases included) and the previous state
+// (cellType.forward).
 func (c *cell) forward(rows, j0, j1 int, ax, ah, hPrev, cPrev, h, cNext, act, aux []float64) {
 	H, W := c.hid, c.width()
-	var e [4 * unitBlock]float64 // exponentials of one block of units
 	for r := range rows {
-		x, hh := ax[r*W:(r+1)*W], ah[r*W:(r+1)*W]
-		a := act[r*W : (r+1)*W]
-		hp, hn := hPrev[r*H:(r+1)*H], h[r*H:(r+1)*H]
-		for b0 := j0; b0 < j1; b0 += unitBlock {
-			b1 := min(j1, b0+unitBlock)
-			nb := b1 - b0
-			switch c.kind {
-			case RNN:
-				for j := b0; j < b1; j++ {
-					a[j] = x[j] + hh[j]
-					e[j-b0] = 2 * math.Abs(a[j])
-				}
-				expRow(e[:nb], e[:nb])
-				tanhs(a[b0:b1], a[b0:b1], e[:nb])
-				copy(hn[b0:b1], a[b0:b1])
-			case GRU:
-				ahn := aux[r*H : (r+1)*H]
-				for j := b0; j < b1; j++ {
-					e[j-b0] = -(x[j] + hh[j])
-					e[nb+j-b0] = -(x[H+j] + hh[H+j])
-				}
-				expRow(e[:2*nb], e[:2*nb])
-				sigmoids(a[b0:b1], e[:nb])
-				sigmoids(a[H+b0:H+b1], e[nb:2*nb])
-				for j := b0; j < b1; j++ {
-					ahn[j] = hh[2*H+j]
-					v := x[2*H+j] + a[j]*hh[2*H+j]
-					a[2*H+j] = v
-					e[2*nb+j-b0] = 2 * math.Abs(v)
-				}
-				expRow(e[2*nb:3*nb], e[2*nb:3*nb])
-				tanhs(a[2*H+b0:2*H+b1], a[2*H+b0:2*H+b1], e[2*nb:3*nb])
-				for j := b0; j < b1; j++ {
-					z, n := a[H+j], a[2*H+j]
-					hn[j] = (1-z)*n + z*hp[j]
-				}
-			case LSTM:
-				cp, cn, tc := cPrev[r*H:(r+1)*H], cNext[r*H:(r+1)*H], aux[r*H:(r+1)*H]
-				for j := b0; j < b1; j++ {
-					k := j - b0
-					e[k] = -(x[j] + hh[j])
-					e[nb+k] = -(x[H+j] + hh[H+j])
-					a[2*H+j] = x[2*H+j] + hh[2*H+j]
-					e[2*nb+k] = 2 * math.Abs(a[2*H+j])
-					e[3*nb+k] = -(x[3*H+j] + hh[3*H+j])
-				}
-				expRow(e[:4*nb], e[:4*nb])
-				sigmoids(a[b0:b1], e[:nb])
-				sigmoids(a[H+b0:H+b1], e[nb:2*nb])
-				tanhs(a[2*H+b0:2*H+b1], a[2*H+b0:2*H+b1], e[2*nb:3*nb])
-				sigmoids(a[3*H+b0:3*H+b1], e[3*nb:4*nb])
-				for j := b0; j < b1; j++ {
-					cn[j] = a[H+j]*cp[j] + a[j]*a[2*H+j]
-					e[j-b0] = 2 * math.Abs(cn[j])
-				}
-				expRow(e[:nb], e[:nb])
-				tanhs(tc[b0:b1], cn[b0:b1], e[:nb])
-				for j := b0; j < b1; j++ {
-					hn[j] = a[3*H+j] * tc[j]
-				}
-			}
-		}
+		c.typ.forward(H, j0, j1, cellRow{ax: ax[r*W : (r+1)*W], ah: ah[r*W : (r+1)*W], act: act[r*W : (r+1)*W],
+			aux: aux[r*H : (r+1)*H], hPrev: hPrev[r*H : (r+1)*H], cPrev: cPrev[r*H : (r+1)*H],
+			h: h[r*H : (r+1)*H], c: cNext[r*H : (r+1)*H]})
 	}
 }
 
-// unitBlock is how many units forward takes at once.
+// unitBlock is how many units a cell's forward takes at once.
 const unitBlock = 32
 
-// tanhWith returns math.Tanh(x) given s = math.Exp(2|x|), by the same
-// operations as math.Tanh (which computes s itself when it needs it).
-func tanhWith(x, s float64) float64 {
-	z := math.Abs(x)
-	switch {
-	case z > 0.5*maxLog:
-		if x < 0 {
-			return -1
-		}
-		return 1
-	case z >= 0.625:
-		z = 1 - 2/(s+1)
-		if x < 0 {
-			z = -z
-		}
-	default:
-		if x == 0 {
-			return x
-		}
-		s := x * x
-		z = x + x*s*((tanhP0*s+tanhP1)*s+tanhP2)/(((s+tanhQ0)*s+tanhQ1)*s+tanhQ2)
-	}
-	return z
-}
-
-// math.Tanh's constants: beyond maxLog/2 it is ±1, and below 0.625 it is
-// a rational approximation (Cephes).
-const (
-	maxLog = 8.8029691931113054295988e+01 // log(2¹²⁷)
-	tanhP0 = -9.64399179425052238628e-1
-	tanhP1 = -9.92877231001918586564e1
-	tanhP2 = -1.61468768441708447952e3
-	tanhQ0 = 1.12811678491632931402e2
-	tanhQ1 = 2.23548839060100448583e3
-	tanhQ2 = 4.84406305325125486048e3
-)
-
-// backward turns dh (and dc for LSTM), the gradients with respect to the new
-// state, into the gradients with respect to a_x (dax) and a_h (dah), and sets
-// dhPrev and dcPrev to the parts of the previous state's gradient that do not
-// pass through W_h (GRU's z ⊙ h path and LSTM's f ⊙ c path; zero for rnn).
+// backward turns dh (and dc), the gradients with respect to the new state,
+// into the gradients with respect to a_x (dax) and a_h (dah), and sets
+// dhPrev and dcPrev to the parts of the previous state's gradient that do
+// not pass through W_h (cellType.backward).
 func (c *cell) backward(rows int, dh, dc, act, aux, hPrev, cPrev, dax, dah, dhPrev, dcPrev []float64) {
 	H, W := c.hid, c.width()
 	for r := range rows {
-		a := act[r*W : (r+1)*W]
-		dx, dhh := dax[r*W:(r+1)*W], dah[r*W:(r+1)*W]
-		g, dp := dh[r*H:(r+1)*H], dhPrev[r*H:(r+1)*H]
-		switch c.kind {
-		case RNN:
-			for j := range H {
-				v := g[j] * (1 - a[j]*a[j])
-				dx[j], dhh[j], dp[j] = v, v, 0
-			}
-		case GRU:
-			hp, ahn := hPrev[r*H:(r+1)*H], aux[r*H:(r+1)*H]
-			for j := range H {
-				rg, z, n := a[j], a[H+j], a[2*H+j]
-				dn := g[j] * (1 - z) * (1 - n*n)
-				dz := g[j] * (hp[j] - n) * z * (1 - z)
-				dr := dn * ahn[j] * rg * (1 - rg)
-				dx[j], dx[H+j], dx[2*H+j] = dr, dz, dn
-				dhh[j], dhh[H+j], dhh[2*H+j] = dr, dz, dn*rg
-				dp[j] = g[j] * z
-			}
-		case LSTM:
-			cp, tc := cPrev[r*H:(r+1)*H], aux[r*H:(r+1)*H]
-			gc, dcp := dc[r*H:(r+1)*H], dcPrev[r*H:(r+1)*H]
-			for j := range H {
-				i, f, gg, o := a[j], a[H+j], a[2*H+j], a[3*H+j]
-				dct := gc[j] + g[j]*o*(1-tc[j]*tc[j])
-				di := dct * gg * i * (1 - i)
-				df := dct * cp[j] * f * (1 - f)
-				dg := dct * i * (1 - gg*gg)
-				do := g[j] * tc[j] * o * (1 - o)
-				dx[j], dx[H+j], dx[2*H+j], dx[3*H+j] = di, df, dg, do
-				dhh[j], dhh[H+j], dhh[2*H+j], dhh[3*H+j] = di, df, dg, do
-				dcp[j] = dct * f
-				dp[j] = 0
-			}
-		}
+		g := cellGrad{dh: dh[r*H : (r+1)*H], dc: dc[r*H : (r+1)*H], dax: dax[r*W : (r+1)*W], dah: dah[r*W : (r+1)*W],
+			dhPrev: dhPrev[r*H : (r+1)*H], dcPrev: dcPrev[r*H : (r+1)*H]}
+		row := cellRow{act: act[r*W : (r+1)*W], aux: aux[r*H : (r+1)*H], hPrev: hPrev[r*H : (r+1)*H], cPrev: cPrev[r*H : (r+1)*H]}
+		c.typ.backward(H, row, g)
 	}
 }
 
@@ -238,7 +170,7 @@ const transcendentalWork = 16
 
 // forwardRows is forward over all units, split over two threads when big.
 func (c *cell) forwardRows(rows int, ax, ah, hPrev, cPrev, h, cNext, act, aux []float64) {
-	split(c.hid, 4, rows*c.hid*(c.kind.Gates()+1)*transcendentalWork, func(lo, hi int) {
+	split(c.hid, 4, rows*c.hid*(c.typ.gates+1)*transcendentalWork, func(lo, hi int) {
 		c.forward(rows, lo, hi, ax, ah, hPrev, cPrev, h, cNext, act, aux)
 	})
 }

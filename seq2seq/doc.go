@@ -36,4 +36,17 @@
 // do not depend on which kernels run, on the batch a row is in, on which
 // rows of a batch have finished, or on how a product is split between the
 // two threads of a training step (parallel.go).
+//
+// Where things are: the cells are registered in one table (cell.go,
+// CellKinds), each in a file with its equations (rnn.go, gru.go, lstm.go);
+// recurrent.go runs a cell over a batch of sequences and encoder.go makes
+// the bidirectional encoder of it. The decoder's state and decoding loop
+// are in decoder.go, a step and its attention in decoder_step.go, its
+// backward pass in decoder_backward.go, the combination of the copies and
+// the dropping of finished rows in decoder_greedy.go, and the decoding
+// modes (Mode) in mode.go, independent.go and equizero.go. model.go,
+// graph.go, trainer.go and train.go build, differentiate and train the
+// model; decode.go decodes and scores it; checkpoint.go and
+// safetensors.go store it; gequivariant.go and tied.go make it
+// G-equivariant.
 package seq2seq

@@ -85,7 +85,7 @@ func NewEquivariant(cfg Config, g *verbgroups.Group, r *rand.Rand) (*Model, erro
 		return func(p *Param) { p.uniform(r, invSqrt(fanIn)) }
 	}
 	addCell := func(c *cell, in, hid glayout) {
-		gates := hid.repeat(c.kind.Gates())
+		gates := hid.repeat(c.typ.gates)
 		init := uniform(c.hid)
 		add(c.wx, gt.conv(gates, in), init)
 		add(c.wh, gt.conv(gates, hid), init)

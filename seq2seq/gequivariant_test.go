@@ -56,8 +56,8 @@ func TestEquivariantTies(t *testing.T) {
 	// Group convolution: W_h[(g,k'),(h,k)] = ψ[g⁻¹h][k'][k] per gate block.
 	c := m.enc.dirs[0].cell
 	wh, psi := c.wh, m.ties[c.wh].small
-	Cout := c.kind.Gates() * K
-	for gate := range c.kind.Gates() {
+	Cout := c.typ.gates * K
+	for gate := range c.typ.gates {
 		for a := range n {
 			for kk := range K {
 				row := gate*n*K + a*K + kk

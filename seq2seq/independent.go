@@ -1,5 +1,10 @@
 package seq2seq
 
+// independentState is the per-copy stopping of Independent decoding.
+type independentState struct {
+	ended []bool // K×B: copy k of example b has emitted its own EOS (Independent)
+}
+
 // startIndependent marks every copy of every example as running.
 func (d *decoder) startIndependent() {
 	n := d.run.K * d.run.B

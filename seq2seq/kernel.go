@@ -122,6 +122,43 @@ func expRow(dst, src []float64) {
 	}
 }
 
+// tanhWith returns math.Tanh(x) given s = math.Exp(2|x|), by the same
+// operations as math.Tanh (which computes s itself when it needs it).
+func tanhWith(x, s float64) float64 {
+	z := math.Abs(x)
+	switch {
+	case z > 0.5*maxLog:
+		if x < 0 {
+			return -1
+		}
+		return 1
+	case z >= 0.625:
+		z = 1 - 2/(s+1)
+		if x < 0 {
+			z = -z
+		}
+	default:
+		if x == 0 {
+			return x
+		}
+		s := x * x
+		z = x + x*s*((tanhP0*s+tanhP1)*s+tanhP2)/(((s+tanhQ0)*s+tanhQ1)*s+tanhQ2)
+	}
+	return z
+}
+
+// math.Tanh's constants: beyond maxLog/2 it is ±1, and below 0.625 it is
+// a rational approximation (Cephes).
+const (
+	maxLog = 8.8029691931113054295988e+01 // log(2¹²⁷)
+	tanhP0 = -9.64399179425052238628e-1
+	tanhP1 = -9.92877231001918586564e1
+	tanhP2 = -1.61468768441708447952e3
+	tanhQ0 = 1.12811678491632931402e2
+	tanhQ1 = 2.23548839060100448583e3
+	tanhQ2 = 4.84406305325125486048e3
+)
+
 // tanhConsts are tanhWith's constants in the order tanhsAVX2 reads them.
 type tanhConsts struct {
 	one, two, mid, big, p0, p1, p2, q0, q1, q2, sign, abs float64

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"fmt"
+	"image/color"
+	"slices"
+	"strings"
+
+	"github.com/scan-equitune/equitune/seq2seq"
+	"github.com/scan-equitune/equitune/verbgroups"
+)
+
+// A Method is one way of getting a model and evaluating it on the test
+// split: the model it starts from, how it trains it, how it decodes it, the
+// config keys it reads and how it is reported. Every method is a value
+// registered in methods, which config validation, run expansion, run
+// identities, the runner (Env.Do), the summary and the figures read; a new
+// method is a file with its value and a line in methods.
+type Method struct {
+	// Name names the method in configs, run ids, results and figures.
+	Name string
+	// Doc says in a line what the method is (-h and the README's table).
+	Doc string
+	// Start is the model the method starts from.
+	Start Start
+	// Schedule says whether and how it trains that model.
+	Schedule Schedule
+	// Equi runs the model as M_G, |G| copies under Config.Group
+	// (seq2seq.CopiesOf); otherwise as the plain model.
+	Equi bool
+	// Mode is its decoding mode under c (nil: seq2seq.Shared).
+	Mode func(c *Config) seq2seq.Mode
+	// Reads are the keys of optionalReads that its numbers depend on, the
+	// part of the config that enters its run identity.
+	Reads []string
+	// Color is its colour in every figure (nil: a fallback, see MethodColor).
+	Color color.Color
+	// Note, if set, is a sentence of summary.md about the method under c.
+	Note func(c *Config) string
+}
+
+// Start is the model a method starts from.
+type Start int
+
+const (
+	// FromPretrained starts from the best-validation pretrained model M of
+	// (split, cell, seed): the cached pretraining, or the pretrained_model
+	// file.
+	FromPretrained Start = iota
+	// FromScratchEquivariant trains the G'-equivariant model of Gordon et
+	// al. (seq2seq.NewEquivariant) for G' = Config.GEquivariantGroup from
+	// scratch with the pretraining schedule (Env.GEquivariant).
+	FromScratchEquivariant
+)
+
+// Schedule says whether and how a method trains the model it starts from.
+type Schedule int
+
+const (
+	// AsStarted reports the model as its start trained it: the start's
+	// validation curve and best-validation model (a pretrained_model file,
+	// which has no curve, is validated once).
+	AsStarted Schedule = iota
+	// ZeroShot does not train: the model is validated once, as the method
+	// decodes it.
+	ZeroShot
+	// Tuned trains the model further with the [tune] schedule under the
+	// method's copies and decoding, checkpointing at every evaluation.
+	Tuned
+)
+
+// methods are the registered methods, in the order they are run and
+// reported by default (see methods_builtin.go).
+var methods = []Method{pretrained, finetune, equitune, equituneZeroshot, equizero, gequivariant}
+
+// MethodNames returns the names of the registered methods, in order.
+func MethodNames() []string {
+	var names []string
+	for _, m := range methods {
+		names = append(names, m.Name)
+	}
+	return names
+}
+
+// methodNamed returns the registered method of that name.
+func methodNamed(name string) (Method, bool) {
+	i := slices.IndexFunc(methods, func(m Method) bool { return m.Name == name })
+	if i < 0 {
+		return Method{}, false
+	}
+	return methods[i], true
+}
+
+// mode returns m's decoding mode under c.
+func (m Method) mode(c *Config) seq2seq.Mode {
+	if m.Mode == nil {
+		return seq2seq.Shared
+	}
+	return m.Mode(c)
+}
+
+// copies returns the copies m runs its model as under the group g.
+func (m Method) copies(g *verbgroups.Group) seq2seq.Copies {
+	if m.Equi {
+		return seq2seq.CopiesOf(g)
+	}
+	return seq2seq.Copies{}
+}
+
+// trains reports whether m trains a model of its own (which its run then
+// writes as ModelFile); the others evaluate the pretrained one.
+func (m Method) trains() bool { return m.Schedule == Tuned || m.Start != FromPretrained }
+
+// group returns the group a run starting from s reports: the gequivariant
+// group for FromScratchEquivariant, else the equi-tuning group.
+func (s Start) group(c *Config) verbgroups.Spec {
+	if s == FromScratchEquivariant {
+		return c.GEquivariantGroup
+	}
+	return c.Group
+}
+
+// startOf returns the start of the method named m; Pretrain and an unknown
+// method start from the pretrained model.
+func startOf(m string) Start {
+	meth, _ := methodNamed(m)
+	return meth.Start
+}
+
+// NeedsPretrain reports whether method m uses the pretrained model.
+func NeedsPretrain(m string) bool { return startOf(m) == FromPretrained }
+
+// MethodTable returns the registered methods as the Markdown table of the
+// README: name, doc, start, schedule, copies and decoding, and the optional
+// keys each reads.
+func MethodTable() string {
+	var b strings.Builder
+	b.WriteString("| method | what it is | starts from | training | model, decoding | also reads |\n" +
+		"| --- | --- | --- | --- | --- | --- |\n")
+	for _, m := range methods {
+		model := "M"
+		if m.Equi {
+			model = "M_G (`group`)"
+		}
+		decoding := "shared"
+		switch {
+		case slices.Contains(m.Reads, "Decode"):
+			decoding = "`decode`"
+		case m.Mode != nil:
+			decoding = m.mode(&Config{}).String()
+		}
+		var reads []string
+		for _, k := range m.Reads {
+			reads = append(reads, "`"+configKey(k)+"`")
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s, %s | %s |\n", m.Name, m.Doc, m.Start, m.Schedule, model, decoding,
+			strings.Join(append(reads, "—")[:max(1, len(reads))], ", "))
+	}
+	return b.String()
+}
+
+// String says where a run starting from s gets its model, for MethodTable.
+func (s Start) String() string {
+	if s == FromScratchEquivariant {
+		return "the `gequivariant_group`-equivariant model, trained from scratch"
+	}
+	return "the pretrained M"
+}
+
+// String says how a method trains, for MethodTable.
+func (s Schedule) String() string {
+	switch s {
+	case ZeroShot:
+		return "none"
+	case Tuned:
+		return "`[tune]`"
+	}
+	return "as started"
+}
+
+// configKey returns the TOML key of a Config field named in optionalReads.
+func configKey(field string) string {
+	switch field {
+	case "Tune":
+		return "[tune]"
+	case "GEquivariantGroup":
+		return "gequivariant_group"
+	}
+	return strings.ToLower(field)
+}

@@ -1,0 +1,76 @@
+package seq2seq
+
+import "math"
+
+// equizeroState is the per-copy decoding of Equizero: each copy's own
+// outputs and their summed entropies.
+type equizeroState struct {
+	own     [][]int   // R: equizero's per-copy outputs, read back by g_k⁻¹
+	entropy []float64 // R: equizero's summed entropies
+	ownDone []bool    // R
+	inv     [][]int   // K inverse permutations
+}
+
+// startEquizero clears the copies' outputs and entropies and inverts the
+// permutations of the run.
+func (d *decoder) startEquizero() {
+	R, K := d.R, d.run.K
+	if cap(d.own) < R {
+		d.own = make([][]int, R)
+	}
+	d.own = d.own[:R]
+	d.entropy = grow(d.entropy, R)
+	clear(d.entropy)
+	d.ownDone = make([]bool, R)
+	for r := range d.own {
+		d.own[r] = d.own[r][:0]
+	}
+	d.inv = make([][]int, K)
+	for k := range K {
+		d.inv[k] = make([]int, d.V)
+		for v := range d.V {
+			d.inv[k][d.perm(k, v)] = v
+		}
+	}
+}
+
+// equizeroStep feeds each copy of example b its own prediction and reports
+// whether all of them have emitted EOS.
+func (d *decoder) equizeroStep(t, b int) bool {
+	B, K, R, V := d.run.B, d.run.K, d.R, d.V
+	next := d.yin[(t+1)*R : (t+2)*R]
+	all := true
+	for k := range K {
+		r := k*B + b
+		lp := d.logp[(t*R+r)*V : (t*R+r+1)*V]
+		p := argmax(lp)
+		next[r] = p
+		if d.ownDone[r] {
+			continue
+		}
+		var h float64
+		for _, l := range lp {
+			h -= math.Exp(l) * l
+		}
+		d.entropy[r] += h
+		d.own[r] = append(d.own[r], d.inv[k][p])
+		d.ownDone[r] = p == eosID
+		all = all && d.ownDone[r]
+	}
+	return all
+}
+
+// finishEquizero sets each example's prediction to its least uncertain copy.
+func (d *decoder) finishEquizero() {
+	B, K := d.run.B, d.run.K
+	for b := range B {
+		best, bestH := 0, math.Inf(1)
+		for k := range K {
+			r := k*B + b
+			if h := d.entropy[r] / float64(max(1, len(d.own[r]))); h < bestH {
+				best, bestH = k, h
+			}
+		}
+		d.pred[b] = append(d.pred[b][:0], d.own[best*B+b]...)
+	}
+}
