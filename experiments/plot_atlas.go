@@ -15,8 +15,8 @@ import (
 // Colours of the atlas heatmap: a tile of value v is white mixed with its
 // column's colour in proportion v.
 var (
-	accuracyColor = methodColors["equitune"]            // test accuracy
-	coverageColor = methodColors["equizero"]            // test coverage
+	accuracyColor = colorEquitune                       // test accuracy
+	coverageColor = colorEquizero                       // test coverage
 	missingColor  = color.NRGBA{0xee, 0xee, 0xee, 0xff} // no result
 )
 
