@@ -59,6 +59,12 @@ type Config struct {
 	// "shared" (exactly equivariant) or "independent" (the authors' code).
 	Decode string `toml:"decode"`
 
+	// EquizeroProxy is how equizero picks its copy: "entropy" (the lowest
+	// mean entropy; also the empty default) or "top1" (the largest mean
+	// top-1 probability, the default of the authors' equizero_scan.py); see
+	// seq2seq.Equizero and seq2seq.EquizeroTop1.
+	EquizeroProxy string `toml:"equizero_proxy" json:",omitempty"`
+
 	// ValFraction is the fraction of the training split held out for
 	// validation (model selection); the test split is never used for it.
 	ValFraction float64 `toml:"val_fraction"`
@@ -185,6 +191,9 @@ func (c *Config) Validate() error {
 	if _, err := decodeMode(c.Decode); err != nil {
 		return err
 	}
+	if _, err := equizeroMode(c.EquizeroProxy); err != nil {
+		return err
+	}
 	if _, err := c.ModelConfig(seq2seq.LSTM); err != nil {
 		return bad("model: %v", err)
 	}
@@ -255,6 +264,17 @@ func decodeMode(s string) (seq2seq.Mode, error) {
 		return seq2seq.Independent, nil
 	}
 	return 0, fmt.Errorf("%w: decode = %q: want \"shared\" or \"independent\"", ErrConfig, s)
+}
+
+// equizeroMode parses the equizero_proxy key.
+func equizeroMode(s string) (seq2seq.Mode, error) {
+	switch s {
+	case "", "entropy":
+		return seq2seq.Equizero, nil
+	case "top1":
+		return seq2seq.EquizeroTop1, nil
+	}
+	return 0, fmt.Errorf("%w: equizero_proxy = %q: want \"entropy\" or \"top1\"", ErrConfig, s)
 }
 
 // ModelConfig returns the seq2seq configuration of a cell.
@@ -341,7 +361,7 @@ func Parse(data []byte, source string) (*Config, error) {
 		for _, k := range un {
 			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q", source, lines[strings.Join(k, ".")], k.String()))
 		}
-		return nil, fmt.Errorf("%w: %s (valid: name, split, pretrained_model, group, gequivariant_group, cells, seeds, methods, decode, val_fraction, "+
+		return nil, fmt.Errorf("%w: %s (valid: name, split, pretrained_model, group, gequivariant_group, cells, seeds, methods, decode, equizero_proxy, val_fraction, "+
 			"[model] hidden/embed/decoder_embed/attention/bidirectional/dropout, [pretrain]/[tune] iterations/batch/lr/"+
 			"weight_decay/teacher_forcing/clip/eval_every, "+slurmKeys+")", ErrConfig, strings.Join(msgs, "; "))
 	}

@@ -33,7 +33,7 @@ var notRead = []string{"Name", "Cells", "Seeds", "Methods", "slurm", "Pretrained
 
 // optionalReads are the config keys that only some methods read: each
 // method's Reads, none for a pretraining, all for an unknown method.
-var optionalReads = []string{"Tune", "Group", "Decode", "GEquivariantGroup"}
+var optionalReads = []string{"Tune", "Group", "Decode", "GEquivariantGroup", "EquizeroProxy"}
 
 // methodReads returns the keys of optionalReads that the method named m
 // reads, and whether it knows them.

@@ -71,7 +71,7 @@ const (
 
 // methods are the registered methods, in the order they are run and
 // reported by default (see methods_builtin.go).
-var methods = []Method{pretrained, finetune, equitune, equituneZeroshot, equizero, gequivariant}
+var methods = []Method{pretrained, finetune, equitune, equituneZeroshot, equizero, gequivariant, equituneIndependent}
 
 // MethodNames returns the names of the registered methods, in order.
 func MethodNames() []string {
@@ -185,6 +185,8 @@ func configKey(field string) string {
 		return "[tune]"
 	case "GEquivariantGroup":
 		return "gequivariant_group"
+	case "EquizeroProxy":
+		return "equizero_proxy"
 	}
 	return strings.ToLower(field)
 }

@@ -27,12 +27,13 @@ var (
 		Start: FromPretrained, Schedule: ZeroShot, Equi: true, Mode: configDecode,
 		Reads: []string{"Group", "Decode"}, Color: colorEquituneZeroshot}
 
-	// equizero decodes the pretrained M in seq2seq.Equizero mode under G:
-	// per input the copy g*⁻¹·M(g*·x) of lowest mean entropy.
-	equizero = Method{Name: "equizero", Doc: "per input the copy g*⁻¹·M(g*·x) of lowest mean entropy, no tuning",
+	// equizero decodes the pretrained M in an equizero mode under G: per
+	// input the copy g*⁻¹·M(g*·x) of the best proxy (equizero_proxy).
+	equizero = Method{Name: "equizero",
+		Doc:   "per input the copy g*⁻¹·M(g*·x) of lowest mean entropy (or, with `equizero_proxy = \"top1\"`, largest mean top-1 probability), no tuning",
 		Start: FromPretrained, Schedule: ZeroShot, Equi: true,
-		Mode:  func(*Config) seq2seq.Mode { return seq2seq.Equizero },
-		Reads: []string{"Group"}, Color: colorEquizero}
+		Mode:  func(c *Config) seq2seq.Mode { m, _ := equizeroMode(c.EquizeroProxy); return m },
+		Reads: []string{"Group", "EquizeroProxy"}, Color: colorEquizero}
 
 	// gequivariant is the G'-equivariant model of Gordon et al. for G' =
 	// Config.GEquivariantGroup, trained from scratch with the pretraining

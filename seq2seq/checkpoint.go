@@ -143,7 +143,7 @@ func (ck *checkpoint) check() error {
 		return fmt.Errorf("best step %d after step %d", ck.BestStep, ck.Step)
 	case !(ck.BestAcc >= -1 && ck.BestAcc <= 1):
 		return fmt.Errorf("best accuracy %g", ck.BestAcc)
-	case ck.Mode < Shared || ck.Mode > Equizero:
+	case ck.Mode < Shared || ck.Mode > EquizeroTop1:
 		return fmt.Errorf("decoding mode %d", ck.Mode)
 	}
 	if err := ck.Config.Validate(); err != nil {

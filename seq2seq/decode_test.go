@@ -41,7 +41,7 @@ func TestGreedyWorkers(t *testing.T) {
 		m    *Model
 		cp   Copies
 	}{{"plain", plain, Copies{}}, {"equituned", plain, CopiesOf(verb)}, {"tied", tied, Copies{}}} {
-		for _, mode := range []Mode{Shared, Independent, Equizero} {
+		for _, mode := range []Mode{Shared, Independent, Equizero, EquizeroTop1} {
 			decodeWorkers = 1
 			want, err := c.m.Greedy(ins, c.cp, mode)
 			if err != nil {

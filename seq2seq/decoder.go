@@ -171,7 +171,7 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 		d.done = append(d.done, false)
 	}
 	done := d.done
-	if spec.mode == Equizero && spec.targets == nil {
+	if spec.mode.equizero() && spec.targets == nil {
 		d.startEquizero()
 	}
 	independent := spec.mode == Independent && spec.targets == nil
@@ -180,7 +180,7 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 	}
 	// Greedy decoding (no targets, no backward) drops the rows of finished
 	// examples: example ids[i] is then example i of the B current ones.
-	compact := spec.targets == nil && spec.mode != Equizero
+	compact := spec.targets == nil && !spec.mode.equizero()
 	d.ids = d.ids[:0]
 	for b := range B {
 		d.ids = append(d.ids, b)
@@ -218,7 +218,7 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 			if done[b] {
 				continue
 			}
-			if spec.mode == Equizero && spec.targets == nil {
+			if spec.mode.equizero() && spec.targets == nil {
 				if d.equizeroStep(tb, b) {
 					done[b] = true
 					active--
@@ -267,7 +267,7 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 		d.run.lens = spec.lens
 	}
 	B = spec.B
-	if spec.mode == Equizero && spec.targets == nil {
+	if spec.mode.equizero() && spec.targets == nil {
 		d.finishEquizero()
 	}
 	for b := range B {

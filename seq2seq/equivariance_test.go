@@ -40,7 +40,7 @@ func TestEquitunedIsEquivariant(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, mode := range []Mode{Shared, Independent, Equizero} {
+			for _, mode := range []Mode{Shared, Independent, Equizero, EquizeroTop1} {
 				t.Run(fmt.Sprintf("%s/%s/mode=%d", name, cell, mode), func(t *testing.T) {
 					base, err := m.Greedy(ins, cp, mode)
 					if err != nil {

@@ -2,11 +2,11 @@ package seq2seq
 
 import "math"
 
-// equizeroState is the per-copy decoding of Equizero: each copy's own
-// outputs and their summed entropies.
+// equizeroState is the per-copy decoding of the equizero modes: each copy's
+// own outputs and the sum of its proxy over them.
 type equizeroState struct {
 	own     [][]int   // R: equizero's per-copy outputs, read back by g_k⁻¹
-	entropy []float64 // R: equizero's summed entropies
+	entropy []float64 // R: Σ_t of the proxy: entropy (Equizero), −top-1 probability (EquizeroTop1)
 	ownDone []bool    // R
 	inv     [][]int   // K inverse permutations
 }
@@ -49,8 +49,12 @@ func (d *decoder) equizeroStep(t, b int) bool {
 			continue
 		}
 		var h float64
-		for _, l := range lp {
-			h -= math.Exp(l) * l
+		if d.run.mode == EquizeroTop1 {
+			h = -math.Exp(lp[p])
+		} else {
+			for _, l := range lp {
+				h -= math.Exp(l) * l
+			}
 		}
 		d.entropy[r] += h
 		d.own[r] = append(d.own[r], d.inv[k][p])
@@ -60,7 +64,8 @@ func (d *decoder) equizeroStep(t, b int) bool {
 	return all
 }
 
-// finishEquizero sets each example's prediction to its least uncertain copy.
+// finishEquizero sets each example's prediction to its least uncertain copy:
+// the lowest mean proxy (entropy, or minus the top-1 probability).
 func (d *decoder) finishEquizero() {
 	B, K := d.run.B, d.run.K
 	for b := range B {
