@@ -46,7 +46,11 @@ type checkpoint struct {
 }
 
 // Save writes the run to path atomically (a temporary file renamed over it).
+// A run whose copies have a Combiner cannot be saved.
 func (r *Run) Save(path string) error {
+	if r.Copies.Combiner != nil {
+		return fmt.Errorf("seq2seq: saving %s: a run with a combiner of the copies has no checkpoint", path)
+	}
 	src, err := r.Src.MarshalBinary()
 	if err != nil {
 		return err

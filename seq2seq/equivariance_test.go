@@ -101,7 +101,7 @@ func TestEquitunedGradients(t *testing.T) {
 		t.Fatal(err)
 	}
 	ins, outs, teacher := randomBatch(r, cfg, 2, 8)
-	gr, err := newGraph(m, 2*g.Order())
+	gr, err := newGraph(m, 2*g.Order(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -112,7 +112,7 @@ func TestEquivariantGradients(t *testing.T) {
 						t.Fatal(err)
 					}
 					ins, outs, teacher := randomBatch(r, cfg, sz.batch, 12)
-					gr, err := newGraph(m, sz.batch)
+					gr, err := newGraph(m, sz.batch, nil)
 					if err != nil {
 						t.Fatal(err)
 					}
