@@ -18,8 +18,8 @@ import (
 // the encoder's final state [→h; ←h] of copy k of example b, the decoder's
 // initial state. In training the weights are a node of the Trainer's
 // Gorgonia graph, differentiated by Gorgonia from ∂loss/∂w (which the fused
-// decoder op computes, see decoder.backward); the features are not
-// differentiated, so gradients reach the combiner's parameters only.
+// decoder op computes, see decoder.backward) into the combiner's parameters
+// and, through the features, into the encoder.
 //
 // If the weight of copy k of g·x is always the weight of the copy g_k·g of
 // x (for example when each copy's weight is computed from its own features
@@ -64,13 +64,15 @@ func (m *Model) combinerWeights(cp Copies, B int) []float64 {
 
 // combining is a Combiner's part of a training graph.
 type combining struct {
-	c      Combiner
-	B, K   int
-	params G.Nodes // the nodes of c.Params()
-	grads  G.Nodes // their gradients
-	feats  []float64
-	dw     []float64 // K×B, ∂loss/∂w from the decoder's backward
-	dwT    *tensor.Dense
+	c        Combiner
+	B, K     int
+	params   G.Nodes // the nodes of c.Params()
+	grads    G.Nodes // their gradients
+	features *fusedOp
+	feats    []float64 // R×D·H
+	dfeats   []float64 // R×(Tmax+2)×D·H, their gradient as one of the memory
+	dw       []float64 // K×B, ∂loss/∂w from the decoder's backward
+	dwT      *tensor.Dense
 }
 
 // newCombining returns the graph part of c for batches of B examples under
@@ -88,15 +90,23 @@ func (c *combining) build(gr *graph, m *Model, mem *G.Node, rows int) (*G.Node, 
 		return nil, fmt.Errorf("seq2seq: graph of %d rows, combiner of %d×%d", rows, c.K, c.B)
 	}
 	T, Hd := m.Config.MaxInput, m.enc.width()
-	c.feats = make([]float64, rows*Hd)
+	c.feats, c.dfeats = make([]float64, rows*Hd), make([]float64, m.memSize(rows))
 	featsT := tensor.New(tensor.WithBacking(c.feats), tensor.WithShape(rows, Hd))
-	features := &fusedOp{name: "FinalStates", out: G.TensorType{Dims: 2, Of: tensor.Float64},
-		shape: tensor.Shape{rows, Hd}, constant: true,
+	dfeatsT := tensor.New(tensor.WithBacking(c.dfeats), tensor.WithShape(mem.Shape()...))
+	c.features = &fusedOp{name: "FinalStates", out: G.TensorType{Dims: 2, Of: tensor.Float64},
+		shape: tensor.Shape{rows, Hd},
 		forward: func([]G.Value) (G.Value, error) {
 			finalStates(c.feats, gr.mem, rows, T, Hd)
 			return featsT, nil
-		}}
-	feats, err := features.apply(G.Nodes{mem})
+		},
+		backward: func(g G.Value) {
+			d := g.Data().([]float64)
+			for r := range rows {
+				copy(c.dfeats[(r*(T+2)+T)*Hd:(r*(T+2)+T+1)*Hd], d[r*Hd:(r+1)*Hd])
+			}
+		},
+		grads: []*tensor.Dense{dfeatsT}}
+	feats, err := c.features.apply(G.Nodes{mem})
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,8 @@ import (
 //	loss = DecodeNLL(memory, w, E_out, W_c, b_c, …)
 //
 // so that Gorgonia differentiates the combiner from ∂loss/∂w, which
-// DecodeNLL's gradient op computes.
+// DecodeNLL's gradient op computes, and adds the gradient of the features
+// to DecodeNLL's gradient of the memory for Encode's.
 //
 // The fused ops run this package's hand-written kernels over gonum BLAS;
 // their gradient ops run the matching backward kernels, once per step for
@@ -91,11 +92,13 @@ func newGraph(m *Model, rows int, c *combining) (*graph, error) {
 			m.enc.forward(rows, m.tokens, m.lens, gr.mem)
 			return memT, nil
 		},
-		backward: func(G.Value) {
+		backward: func(g G.Value) {
 			for _, p := range m.enc.params() {
 				clear(p.G)
 			}
-			m.enc.backward(gr.dmem)
+			// g is gr.dmem, or with a combiner the sum of gr.dmem and
+			// the gradient of the features it reads.
+			m.enc.backward(g.Data().([]float64))
 			m.scatter(m.enc.params(), true)
 		},
 		grads: paramGrads(m.sources(m.enc.params()))}
@@ -144,6 +147,9 @@ func newGraph(m *Model, rows int, c *combining) (*graph, error) {
 		return nil, err
 	}
 	encode.gen, decode.gen = &gr.st.gen, &gr.st.gen
+	if c != nil {
+		c.features.gen = &gr.st.gen
+	}
 	wrt := gr.params
 	if c != nil {
 		wrt = append(slices.Clip(wrt), c.params...)
@@ -194,7 +200,6 @@ type fusedOp struct {
 	grads    []*tensor.Dense
 	gen      *int // forward generation, advanced by the graph's last op
 	done     int  // generation of the last backward
-	constant bool // its output is not differentiated (no backward, no grads)
 }
 
 func (o *fusedOp) apply(inputs G.Nodes) (*G.Node, error) {
@@ -223,7 +228,7 @@ func (o *fusedOp) Hashcode() uint32                               { return hashO
 func (o *fusedOp) DiffWRT(n int) []bool {
 	d := make([]bool, n)
 	for i := range d {
-		d[i] = !o.constant
+		d[i] = true
 	}
 	return d
 }
