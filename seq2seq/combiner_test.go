@@ -11,23 +11,34 @@ import (
 	"github.com/scan-equitune/equitune/verbgroups"
 )
 
-// weightedSetup returns a small model of cell, a batch of B examples and
-// the copies of verb4 (K = 4).
-func weightedSetup(t *testing.T, cell CellKind, B int) (*Model, Copies, [][]int, [][]int, []bool, *rand.Rand) {
+// weightedSetup returns a model of cell (hidden width 3 and small
+// embeddings, or the reference embeddings and the given hidden width), a
+// batch of B examples and the copies of the named group.
+func weightedSetup(t *testing.T, cell CellKind, group string, hidden, B int) (*Model, Copies, [][]int, [][]int, []bool, *rand.Rand) {
 	t.Helper()
-	g, err := verbgroups.ByName("verb4")
-	if err != nil {
-		t.Fatal(err)
-	}
 	r := rand.New(rand.NewPCG(11, uint64(len(cell))))
 	cfg := Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size())
-	cfg.Hidden, cfg.Embed, cfg.DecoderEmbed = 3, 4, 6
+	cfg.Hidden, cfg.DecoderEmbed = hidden, 2*hidden
+	maxOut := 20
+	if hidden == 3 {
+		cfg.Embed, maxOut = 4, 8
+	}
 	m, err := New(cfg, r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ins, outs, teacher := randomBatch(r, cfg, B, 8)
-	return m, CopiesOf(g), ins, outs, teacher, r
+	ins, outs, teacher := randomBatch(r, cfg, B, maxOut)
+	return m, copiesNamed(t, group), ins, outs, teacher, r
+}
+
+// copiesNamed returns the copies of the named group.
+func copiesNamed(t *testing.T, group string) Copies {
+	t.Helper()
+	g, err := verbgroups.ByName(group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return CopiesOf(g)
 }
 
 // weightedLoss returns the loss of m on the batch with the copies' weights
@@ -53,7 +64,7 @@ func relErr(a, b, floor float64) float64 {
 func TestCopyWeightGradients(t *testing.T) {
 	for _, cell := range []CellKind{RNN, GRU, LSTM} {
 		t.Run(string(cell), func(t *testing.T) {
-			m, cp, ins, outs, teacher, r := weightedSetup(t, cell, 3)
+			m, cp, ins, outs, teacher, r := weightedSetup(t, cell, "verb4", 3, 3)
 			w := make([]float64, cp.K()*len(ins))
 			for i := range w {
 				w[i] = 0.05 + r.Float64()
@@ -95,7 +106,7 @@ func TestCopyWeightGradients(t *testing.T) {
 func TestUniformWeightsAreAverage(t *testing.T) {
 	for _, cell := range []CellKind{RNN, GRU, LSTM} {
 		t.Run(string(cell), func(t *testing.T) {
-			m, cp, ins, outs, teacher, _ := weightedSetup(t, cell, 3)
+			m, cp, ins, outs, teacher, _ := weightedSetup(t, cell, "verb4", 3, 3)
 			grads := func(w []float64) (float64, [][]float64) {
 				l := weightedLoss(t, m, cp, ins, outs, teacher, w)
 				m.ZeroGrad()
@@ -148,7 +159,7 @@ func TestCombinerNodeGradients(t *testing.T) {
 	for _, cell := range []CellKind{RNN, GRU, LSTM} {
 		t.Run(string(cell), func(t *testing.T) {
 			const B = 2
-			m, cp, ins, outs, teacher, r := weightedSetup(t, cell, B)
+			m, cp, ins, outs, teacher, r := weightedSetup(t, cell, "verb4", 3, B)
 			comb := expWeights{newParam("P", cp.K(), B)}
 			for i := range comb.p.W {
 				comb.p.W[i] = r.NormFloat64() * 0.5

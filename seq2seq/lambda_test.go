@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/scan-equitune/equitune/scan"
-	"github.com/scan-equitune/equitune/verbgroups"
 )
 
 // randomLambda returns a λ network for models of cfg whose weights are far
@@ -63,21 +62,11 @@ func TestLambdaGradients(t *testing.T) {
 // checkLambdaGradients gradient-checks λ-equitune under verb (verb4 at the
 // small size) for a model of cell, hidden width and batch.
 func checkLambdaGradients(t *testing.T, cell CellKind, hidden, B, samples int) {
-	m, cp, ins, outs, teacher, r := weightedSetup(t, cell, B)
-	if hidden != m.Config.Hidden {
-		cfg := Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size())
-		cfg.Hidden, cfg.DecoderEmbed = hidden, 2*hidden
-		var err error
-		if m, err = New(cfg, r); err != nil {
-			t.Fatal(err)
-		}
-		verb, err := verbgroups.ByName("verb")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cp = CopiesOf(verb)
-		ins, outs, teacher = randomBatch(r, cfg, B, 20)
+	group := "verb"
+	if hidden == 3 {
+		group = "verb4"
 	}
+	m, cp, ins, outs, teacher, r := weightedSetup(t, cell, group, hidden, B)
 	cp.Combiner = randomLambda(t, m.Config, r)
 	tr, err := NewTrainer(m, NewAdam(1e-3, 0, 0), cp, 0, B, r)
 	if err != nil {
@@ -101,26 +90,11 @@ func checkLambdaGradients(t *testing.T, cell CellKind, hidden, B, samples int) {
 // element g of verb, direction and verb4, with a λ far from uniform, in the
 // shared and independent decodings, on commands that no g ≠ e fixes.
 func TestLambdaIsEquivariant(t *testing.T) {
-	all := scan.All()
 	r := rand.New(rand.NewPCG(4, 5))
-	in, out := scan.InputVocab(), scan.OutputVocab()
 	for _, name := range []string{"verb", "direction", "verb4"} {
-		g, err := verbgroups.ByName(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ins [][]int
-		for len(ins) < 60 {
-			ids, err := in.Encode(all[r.IntN(len(all))].Command)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if freeOrbit(g, ids) {
-				ins = append(ins, ids)
-			}
-		}
+		g, ins := freeOrbitCommands(t, name, 60, r)
 		for _, cell := range []CellKind{RNN, GRU, LSTM} {
-			cfg := Default(cell, in.Size(), out.Size())
+			cfg := Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size())
 			m, err := New(cfg, rand.New(rand.NewPCG(1, 2)))
 			if err != nil {
 				t.Fatal(err)
@@ -129,19 +103,7 @@ func TestLambdaIsEquivariant(t *testing.T) {
 			cp.Combiner = randomLambda(t, cfg, r)
 			for _, mode := range []Mode{Shared, Independent} {
 				t.Run(fmt.Sprintf("%s/%s/%s", name, cell, mode), func(t *testing.T) {
-					base, err := m.Greedy(ins, cp, mode)
-					if err != nil {
-						t.Fatal(err)
-					}
-					for i, e := range g.Elements() {
-						got, err := m.Greedy(actAll(ins, e.ActIn), cp, mode)
-						if err != nil {
-							t.Fatal(err)
-						}
-						if !sameActedOutputs(t, i, e, base, got) {
-							t.FailNow()
-						}
-					}
+					checkGreedyEquivariant(t, m, g, cp, mode, ins)
 				})
 			}
 		}
@@ -155,19 +117,8 @@ func TestLambdaUniformIsEquitune(t *testing.T) {
 	for _, name := range []string{"verb", "verb4"} {
 		for _, cell := range []CellKind{RNN, GRU, LSTM} {
 			t.Run(name+"/"+string(cell), func(t *testing.T) {
-				g, err := verbgroups.ByName(name)
-				if err != nil {
-					t.Fatal(err)
-				}
-				r := rand.New(rand.NewPCG(9, 9))
-				cfg := Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size())
-				cfg.Hidden, cfg.Embed, cfg.DecoderEmbed = 8, 8, 16
-				m, err := New(cfg, r)
-				if err != nil {
-					t.Fatal(err)
-				}
 				const B = 3
-				ins, outs, teacher := randomBatch(r, cfg, B, 12)
+				m, cp, ins, outs, teacher, r := weightedSetup(t, cell, name, 3, B)
 				run := func(cp Copies) (float64, [][]float64, [][]int) {
 					tr, err := NewTrainer(m, NewAdam(1e-3, 0, 0), cp, 0, B, r)
 					if err != nil {
@@ -184,9 +135,9 @@ func TestLambdaUniformIsEquitune(t *testing.T) {
 					}
 					return l, gs, preds
 				}
-				cp := CopiesOf(g)
 				l0, g0, p0 := run(cp)
-				if cp.Combiner, err = NewLambda(cfg, LambdaHidden, r); err != nil {
+				var err error
+				if cp.Combiner, err = NewLambda(m.Config, LambdaHidden, r); err != nil {
 					t.Fatal(err)
 				}
 				l1, g1, p1 := run(cp)
@@ -212,12 +163,8 @@ func TestLambdaResumeIsExact(t *testing.T) {
 	train, val := shortSimple(t, 200, 20, 8)
 	cfg := Default(GRU, scan.InputVocab().Size(), scan.OutputVocab().Size())
 	cfg.Hidden, cfg.Embed, cfg.DecoderEmbed = 8, 8, 16
-	g, err := verbgroups.ByName("direction")
-	if err != nil {
-		t.Fatal(err)
-	}
 	copies := func(m *Model) Copies {
-		cp := CopiesOf(g)
+		cp := copiesNamed(t, "direction")
 		l, err := NewLambda(m.Config, 4, rand.New(rand.NewPCG(1, 1)))
 		if err != nil {
 			t.Fatal(err)
