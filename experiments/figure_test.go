@@ -20,13 +20,13 @@ var figureConfig = &Config{Name: "figures", Pretrain: ScheduleConfig{Iterations:
 // figureResults returns a small fixed set of results: two cells, three
 // seeds, and every kind of method: curves over the pretraining schedule
 // (pretrained, gequivariant), curves over the tuning schedule (finetune,
-// equitune, and lambda_equitune, which has no colour of its own), and a
-// single evaluation at step 0 (equizero).
+// equitune, and equitune_mixture, which is not registered and has no
+// colour of its own), and a single evaluation at step 0 (equizero).
 func figureResults() []*Result {
 	var rs []*Result
 	for c, cell := range []string{"gru", "lstm"} {
 		for seed := range 3 {
-			for m, method := range []string{"pretrained", "finetune", "equitune", "lambda_equitune", "equizero", GEquivariant} {
+			for m, method := range []string{"pretrained", "finetune", "equitune", "equitune_mixture", "equizero", GEquivariant} {
 				r := &Result{Split: "addprim_jump", Cell: cell, Method: method, Seed: uint64(seed)}
 				wobble := func(step int) float64 { return 0.02 * math.Sin(float64(step*(seed+1)+m)) }
 				start, top := 0.5+0.05*float64(m), 0.9+0.02*float64(c)+0.01*float64(seed)
@@ -68,7 +68,7 @@ var figureCases = []struct {
 }{
 	{"accuracy", PlotAccuracy, nil},
 	{"curves", PlotCurves, nil},
-	{"curves_from_scratch", PlotCurves, []string{"finetune", "equitune", "lambda_equitune", "equizero"}},
+	{"curves_from_scratch", PlotCurves, []string{"finetune", "equitune", "equitune_mixture", "equizero"}},
 }
 
 // drawFigure draws figure case i of rs into dir and returns its PNG.

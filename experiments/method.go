@@ -30,6 +30,11 @@ type Method struct {
 	Equi bool
 	// Mode is its decoding mode under c (nil: seq2seq.Shared).
 	Mode func(c *Config) seq2seq.Mode
+	// Combiner, if set, makes the combiner that weighs the copies
+	// (seq2seq.Copies.Combiner) of a run starting from model m with the
+	// run's seed; a Tuned method trains it with the model and checkpoints
+	// it with the tuning (nil: the copies are averaged).
+	Combiner func(m *seq2seq.Model, seed uint64) (seq2seq.Combiner, error)
 	// Reads are the keys of optionalReads that its numbers depend on, the
 	// part of the config that enters its run identity.
 	Reads []string
@@ -71,7 +76,7 @@ const (
 
 // methods are the registered methods, in the order they are run and
 // reported by default (see methods_builtin.go).
-var methods = []Method{pretrained, finetune, equitune, equituneZeroshot, equizero, gequivariant, equituneIndependent}
+var methods = []Method{pretrained, finetune, equitune, equituneZeroshot, equizero, gequivariant, equituneIndependent, lambdaEquitune}
 
 // MethodNames returns the names of the registered methods, in order.
 func MethodNames() []string {
@@ -99,12 +104,21 @@ func (m Method) mode(c *Config) seq2seq.Mode {
 	return m.Mode(c)
 }
 
-// copies returns the copies m runs its model as under the group g.
-func (m Method) copies(g *verbgroups.Group) seq2seq.Copies {
-	if m.Equi {
-		return seq2seq.CopiesOf(g)
+// copies returns the copies m runs model under the group g as, for a run of
+// the given seed.
+func (m Method) copies(g *verbgroups.Group, model *seq2seq.Model, seed uint64) (seq2seq.Copies, error) {
+	if !m.Equi {
+		return seq2seq.Copies{}, nil
 	}
-	return seq2seq.Copies{}
+	cp := seq2seq.CopiesOf(g)
+	if m.Combiner != nil {
+		c, err := m.Combiner(model, seed)
+		if err != nil {
+			return cp, err
+		}
+		cp.Combiner = c
+	}
+	return cp, nil
 }
 
 // trains reports whether m trains a model of its own (which its run then

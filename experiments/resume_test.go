@@ -27,12 +27,21 @@ func loadTiny(t *testing.T, methods ...string) *Config {
 // TestInterruptedTuningResumes: a tuning stopped by an interrupt after its
 // first checkpoint resumes from it, and gives the result of a tuning that
 // was never interrupted; its checkpoint is removed once the result is
-// written.
+// written. lambda_equitune's checkpoint holds λ too: without it the resumed
+// training losses would differ.
 func TestInterruptedTuningResumes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains models")
 	}
-	c := loadTiny(t, "equitune")
+	for _, meth := range []string{"equitune", "lambda_equitune"} {
+		t.Run(meth, func(t *testing.T) { checkTuningResumes(t, meth) })
+	}
+}
+
+// checkTuningResumes interrupts and resumes the tuning of method meth on
+// testdata/tiny.toml (see TestInterruptedTuningResumes).
+func checkTuningResumes(t *testing.T, meth string) {
+	c := loadTiny(t, meth)
 	c.Tune.Iterations, c.Tune.EvalEvery = 6, 2
 	runs := Expand(c)
 	pre, r := runs[0], runs[1]

@@ -222,7 +222,11 @@ func (e *Env) Do(r Run) error {
 		return err
 	}
 	// How the method's model is decoded, for validation and test alike.
-	cp, mode := meth.copies(g), meth.mode(e.Config)
+	mode := meth.mode(e.Config)
+	cp, err := meth.copies(g, m, r.Seed)
+	if err != nil {
+		return err
+	}
 	rg, err := from.group(e.Config).Group()
 	if err != nil {
 		return err
@@ -245,7 +249,7 @@ func (e *Env) Do(r Run) error {
 			return err
 		}
 		tr.UseBest()
-		m = tr.Model
+		m, cp = tr.Model, tr.Copies // a combiner's trained weights too
 		res.TuneIterations = tr.Schedule.Iterations
 		res.Curve, res.BestStep, res.BestValAcc = tr.Curve, tr.BestStep, tr.BestAcc
 	case meth.Schedule == AsStarted && pre != nil:

@@ -43,18 +43,33 @@ type checkpoint struct {
 	BestStep int
 	Curve    []EvalPoint
 	Identity string // Run.Identity
+
+	// LambdaHidden is the hidden width of the Lambda that combines the
+	// copies (Copies.Combiner), 0 without one. Its parameters follow the
+	// model's in Shapes, Params, Best, M and V.
+	LambdaHidden int
 }
 
 // Save writes the run to path atomically (a temporary file renamed over it).
+// Of the combiners of copies, it stores a Lambda (with its parameters and
+// their Adam moments); a run with another combiner cannot be saved.
 func (r *Run) Save(path string) error {
 	src, err := r.Src.MarshalBinary()
 	if err != nil {
 		return err
 	}
-	ck := checkpoint{Config: r.Model.Config, Params: r.Model.snapshot(nil), Schedule: r.Schedule, Copies: r.Copies,
-		Mode: r.Mode, Rand: src, Step: r.Step, AdamStep: r.Opt.Step, M: r.Opt.M, V: r.Opt.V,
+	ck := checkpoint{Config: r.Model.Config, Params: snapshot(r.params(), nil), Schedule: r.Schedule,
+		Copies: Copies{In: r.Copies.In, Out: r.Copies.Out},
+		Mode:   r.Mode, Rand: src, Step: r.Step, AdamStep: r.Opt.Step, M: r.Opt.M, V: r.Opt.V,
 		Best: r.Best, BestAcc: r.BestAcc, BestStep: r.BestStep, Curve: r.Curve, Identity: r.Identity}
-	for _, p := range r.Model.params {
+	switch c := r.Copies.Combiner.(type) {
+	case nil:
+	case *Lambda:
+		ck.LambdaHidden = c.Hidden()
+	default:
+		return fmt.Errorf("seq2seq: saving %s: a combiner of type %T has no checkpoint", path, c)
+	}
+	for _, p := range r.params() {
 		ck.Shapes = append(ck.Shapes, p.Shape)
 	}
 	var payload bytes.Buffer
@@ -113,17 +128,24 @@ func DecodeRun(data []byte, name string) (*Run, error) {
 	if err != nil {
 		return nil, bad("%v", err)
 	}
-	if err := ck.fits(m); err != nil {
+	cp := ck.Copies
+	if ck.LambdaHidden > 0 {
+		if cp.Combiner, err = NewLambda(ck.Config, ck.LambdaHidden, rand.New(rand.NewPCG(0, 0))); err != nil {
+			return nil, bad("%v", err)
+		}
+	}
+	run := &Run{Model: m, Copies: cp}
+	if err := ck.fits(run.params()); err != nil {
 		return nil, bad("%v", err)
 	}
-	m.restore(ck.Params)
+	restore(run.params(), ck.Params)
 	src := new(rand.PCG)
 	if err := src.UnmarshalBinary(ck.Rand); err != nil {
 		return nil, bad("random state: %v", err)
 	}
 	opt := NewAdam(ck.Schedule.LR, ck.Schedule.WeightDecay, ck.Schedule.Clip)
 	opt.Step, opt.M, opt.V = ck.AdamStep, ck.M, ck.V
-	return &Run{Model: m, Opt: opt, Schedule: ck.Schedule, Copies: ck.Copies, Mode: ck.Mode, Src: src,
+	return &Run{Model: m, Opt: opt, Schedule: ck.Schedule, Copies: cp, Mode: ck.Mode, Src: src,
 		Step: ck.Step, Best: ck.Best, BestAcc: ck.BestAcc, BestStep: ck.BestStep, Curve: ck.Curve,
 		Identity: ck.Identity}, nil
 }
@@ -145,6 +167,8 @@ func (ck *checkpoint) check() error {
 		return fmt.Errorf("best accuracy %g", ck.BestAcc)
 	case ck.Mode < Shared || ck.Mode > EquizeroTop1:
 		return fmt.Errorf("decoding mode %d", ck.Mode)
+	case ck.LambdaHidden < 0 || ck.LambdaHidden > MaxWidth:
+		return fmt.Errorf("λ hidden width %d", ck.LambdaHidden)
 	}
 	if err := ck.Config.Validate(); err != nil {
 		return err
@@ -152,9 +176,10 @@ func (ck *checkpoint) check() error {
 	return ck.Copies.check(ck.Config.InVocab, ck.Config.OutVocab)
 }
 
-// fits reports the first stored tensor whose size is not m's.
-func (ck *checkpoint) fits(m *Model) error {
-	np := len(m.params)
+// fits reports the first stored tensor whose size is not that of the run's
+// parameters ps.
+func (ck *checkpoint) fits(ps []*Param) error {
+	np := len(ps)
 	for _, t := range []struct {
 		name     string
 		n        int
@@ -162,10 +187,10 @@ func (ck *checkpoint) fits(m *Model) error {
 	}{{"shapes", len(ck.Shapes), false}, {"parameter tensors", len(ck.Params), false},
 		{"best tensors", len(ck.Best), true}, {"Adam first moments", len(ck.M), true}, {"Adam second moments", len(ck.V), true}} {
 		if t.n != np && !(t.optional && t.n == 0) {
-			return fmt.Errorf("%d %s, model has %d", t.n, t.name, np)
+			return fmt.Errorf("%d %s, run has %d", t.n, t.name, np)
 		}
 	}
-	for i, p := range m.params {
+	for i, p := range ps {
 		if !slices.Equal(ck.Shapes[i], p.Shape) {
 			return fmt.Errorf("parameter %s has shape %v, want %v", p.Name, ck.Shapes[i], p.Shape)
 		}

@@ -66,7 +66,7 @@ func (m *Model) greedyChunks(ins [][]int, cp Copies, mode Mode, chunk, first, st
 		R := len(part) * cp.K()
 		m.encode(R)
 		m.dec.forward(m.mem, decodeSpec{B: len(part), K: cp.K(), perms: cp.Out, lens: m.lens[:R],
-			maxSteps: m.Config.MaxOutput, mode: mode})
+			weights: m.combinerWeights(cp, len(part)), maxSteps: m.Config.MaxOutput, mode: mode})
 		for i, p := range m.dec.pred {
 			out[lo+i] = slices.Clone(p)
 		}

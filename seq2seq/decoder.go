@@ -17,10 +17,12 @@ import (
 // (row k·B + b is copy k of example b). Copy k reads g_k·x and g_k·y and its
 // output is read back through g_k⁻¹, so the combined score of example b is
 //
-//	q_b(v) = (1/K) Σ_k log p_{k,b}(g_k·v)
+//	q_b(v) = Σ_k w_{b,k} log p_{k,b}(g_k·v)
 //
-// K = 1 with g = e is the plain model; K = |G| is the equi-tuned model M_G.
-// The prediction is argmax q_b, the loss −Σ_t q_b(y_t).
+// with the copies' weights w of the run (decodeSpec.weights), uniform
+// w_{b,k} = 1/K by default. K = 1 with g = e is the plain model; K = |G|
+// with uniform weights is the equi-tuned model M_G. The prediction is
+// argmax q_b, the loss −Σ_t q_b(y_t).
 //
 // The decoder's state is grouped by concern: the forward buffers below
 // (every step's activations, kept for the backward pass when training),
@@ -74,6 +76,7 @@ type decodeSpec struct {
 	lens     []int      // R encoder lengths (attention span of each row)
 	targets  [][]int    // B targets ending in EOS; nil when only decoding
 	teacher  []bool     // B: feed the target (true) or the prediction
+	weights  []float64  // K×B: weights[k·B+b] = w_{b,k}; nil for uniform 1/K
 	maxSteps int        // at most this many steps
 	mode     Mode       // how copies are fed and combined without targets
 	rng      *rand.Rand // dropout; nil turns dropout off

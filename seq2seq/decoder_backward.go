@@ -12,9 +12,18 @@ type decoderGrads struct {
 	da                          []float64 // Tmax scratch
 }
 
-// backward accumulates the gradients of scale × the last forward's loss into
-// the parameters and into dmem.
-func (d *decoder) backward(scale float64, dmem []float64) {
+// backward accumulates the gradients of scale × the last forward's loss L
+// into the parameters and into dmem, and, when the forward had weights,
+// writes ∂(scale·L)/∂w into dw (K×B, laid out as the weights). With
+// L = (1/B) Σ_b Σ_t −q_b(y_t) and q_b(v) = Σ_k w_{b,k} log p_{k,b,t}(g_k·v),
+//
+//	∂L/∂log p_{k,b,t}(u) = −(w_{b,k}/B) [u = g_k·y_t]    (t scored)
+//	∂L/∂w_{b,k}          = −(1/B) Σ_{t scored} log p_{k,b,t}(g_k·y_t)
+//
+// and through the log-softmax the logits of row k·B+b get
+// (w_{b,k}/B)(p_{k,b,t} − onehot(g_k·y_t)). The scored steps and the fed
+// inputs are those of the forward (greedy choices are not differentiated).
+func (d *decoder) backward(scale float64, dmem, dw []float64) {
 	B, K, R, S := d.run.B, d.run.K, d.R, d.S
 	Hd, V, W, C, T := d.Hd, d.V, d.cell.width(), d.catWidth(), d.tmax
 	carriesC := d.cell.typ.carriesC
@@ -29,7 +38,11 @@ func (d *decoder) backward(scale float64, dmem []float64) {
 		*p = grow(*p, R*Hd)
 		clear(*p)
 	}
-	w := scale / float64(B*K)
+	weights := d.run.weights
+	if weights != nil {
+		clear(dw[:K*B])
+	}
+	w, c := scale/float64(B*K), scale/float64(B)
 	for t := S - 1; t >= 0; t-- {
 		dlog := d.dlog[t*R*V : (t+1)*R*V]
 		clear(dlog)
@@ -41,6 +54,10 @@ func (d *decoder) backward(scale float64, dmem []float64) {
 			for k := range K {
 				r := k*B + b
 				lp, dl := d.logp[(t*R+r)*V:(t*R+r+1)*V], dlog[r*V:(r+1)*V]
+				if weights != nil {
+					w = c * weights[r]
+					dw[r] -= c * lp[d.perm(k, y)]
+				}
 				for v, l := range lp {
 					dl[v] = w * math.Exp(l)
 				}

@@ -54,26 +54,37 @@ func (d *decoder) perm(k, v int) int {
 	return d.run.perms[k][v]
 }
 
-// combined returns q_b at step t (valid until the next call).
-func (d *decoder) combined(t, b int) []float64 {
+// combined returns q_b at step t of the current example i (valid until the
+// next call).
+func (d *decoder) combined(t, i int) []float64 {
 	B, K, V, R := d.run.B, d.run.K, d.V, d.R
-	if d.run.perms == nil && K == 1 {
-		return d.logp[(t*R+b)*V : (t*R+b+1)*V]
+	w := d.run.weights
+	if d.run.perms == nil && K == 1 && w == nil {
+		return d.logp[(t*R+i)*V : (t*R+i+1)*V]
 	}
 	q := d.q
 	terms := d.terms[:K]
+	B0, b := len(d.done), d.ids[i] // w is laid out over all B0 examples
 	for v := range q {
 		for k := range K {
-			terms[k] = d.logp[(t*R+k*B+b)*V+d.perm(k, v)]
+			terms[k] = d.logp[(t*R+k*B+i)*V+d.perm(k, v)]
+			if w != nil {
+				terms[k] *= w[k*B0+b]
+			}
 		}
 		// Summing in sorted order makes q independent of the order of the
-		// copies, so M_G(h·x) = h·M_G(x) holds exactly in floating point.
+		// copies, so M_G(h·x) = h·M_G(x) holds exactly in floating point
+		// (with weights, when they are equivariant too: the weight of copy
+		// k of h·x is that of the copy g_k·h of x).
 		slices.Sort(terms)
 		var s float64
 		for _, x := range terms {
 			s += x
 		}
-		q[v] = s / float64(K)
+		if w == nil {
+			s /= float64(K)
+		}
+		q[v] = s
 	}
 	return q
 }

@@ -24,6 +24,14 @@
 //
 //	M_G(x) = (1/|G|) Σ_g g⁻¹·M(g·x)
 //
+// A Combiner (Copies.Combiner) replaces the average by weights per example
+// and copy, Σ_k w_{b,k} log p_{k,b}, computed by Gorgonia ops of its own
+// parameters in the training graph and trained with the model. Lambda is
+// λ-equitune's (Basu et al., NeurIPS 2023), a small network of each copy's
+// own features:
+//
+//	M_λ(x) = Σ_g λ(g·x) · g⁻¹·M(g·x) / Σ_g λ(g·x)
+//
 // Every kernel (cells, encoder, attention decoder, their backward passes)
 // is written by hand over gonum BLAS and runs as a fused op of a Gorgonia
 // graph that is built once per trainer (graph.go); all randomness comes from
@@ -44,9 +52,9 @@
 // are in decoder.go, a step and its attention in decoder_step.go, its
 // backward pass in decoder_backward.go, the combination of the copies and
 // the dropping of finished rows in decoder_greedy.go, and the decoding
-// modes (Mode) in mode.go, independent.go and equizero.go. model.go,
-// graph.go, trainer.go and train.go build, differentiate and train the
-// model; decode.go decodes and scores it; checkpoint.go and
-// safetensors.go store it; gequivariant.go and tied.go make it
-// G-equivariant.
+// modes (Mode) in mode.go, independent.go and equizero.go; combiner.go
+// weighs the copies, lambda.go and copynorm.go by λ. model.go, graph.go,
+// trainer.go and train.go build, differentiate and train the model;
+// decode.go decodes and scores it; checkpoint.go and safetensors.go store
+// it; gequivariant.go and tied.go make it G-equivariant.
 package seq2seq

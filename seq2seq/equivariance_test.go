@@ -16,24 +16,10 @@ import (
 // "turn left" under verb, has an output distribution with exact ties
 // between the tokens g swaps, and greedy decoding must break them somehow.)
 func TestEquitunedIsEquivariant(t *testing.T) {
-	all := scan.All()
 	r := rand.New(rand.NewPCG(4, 4))
 	in, out := scan.InputVocab(), scan.OutputVocab()
 	for _, name := range []string{"verb", "direction", "verb×direction", "verb4"} {
-		g, err := verbgroups.ByName(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ins [][]int
-		for len(ins) < 60 {
-			ids, err := in.Encode(all[r.IntN(len(all))].Command)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if freeOrbit(g, ids) {
-				ins = append(ins, ids)
-			}
-		}
+		g, ins := freeOrbitCommands(t, name, 60, r)
 		cp := CopiesOf(g)
 		for _, cell := range []CellKind{RNN, GRU, LSTM} {
 			m, err := New(Default(cell, in.Size(), out.Size()), rand.New(rand.NewPCG(1, 2)))
@@ -42,21 +28,51 @@ func TestEquitunedIsEquivariant(t *testing.T) {
 			}
 			for _, mode := range []Mode{Shared, Independent, Equizero, EquizeroTop1} {
 				t.Run(fmt.Sprintf("%s/%s/mode=%d", name, cell, mode), func(t *testing.T) {
-					base, err := m.Greedy(ins, cp, mode)
-					if err != nil {
-						t.Fatal(err)
-					}
-					for i, e := range g.Elements() {
-						got, err := m.Greedy(actAll(ins, e.ActIn), cp, mode)
-						if err != nil {
-							t.Fatal(err)
-						}
-						if !sameActedOutputs(t, i, e, base, got) {
-							t.FailNow()
-						}
-					}
+					checkGreedyEquivariant(t, m, g, cp, mode, ins)
 				})
 			}
+		}
+	}
+}
+
+// freeOrbitCommands returns the group of that name and n SCAN commands
+// drawn from r that no element g ≠ e fixes.
+func freeOrbitCommands(t *testing.T, name string, n int, r *rand.Rand) (*verbgroups.Group, [][]int) {
+	t.Helper()
+	g, err := verbgroups.ByName(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, in := scan.All(), scan.InputVocab()
+	var ins [][]int
+	for len(ins) < n {
+		ids, err := in.Encode(all[r.IntN(len(all))].Command)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if freeOrbit(g, ids) {
+			ins = append(ins, ids)
+		}
+	}
+	return g, ins
+}
+
+// checkGreedyEquivariant checks M(g·x) = g·M(x) for the greedy outputs of
+// m under the copies cp in mode, for every element g of g and command x
+// of ins.
+func checkGreedyEquivariant(t *testing.T, m *Model, g *verbgroups.Group, cp Copies, mode Mode, ins [][]int) {
+	t.Helper()
+	base, err := m.Greedy(ins, cp, mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range g.Elements() {
+		got, err := m.Greedy(actAll(ins, e.ActIn), cp, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameActedOutputs(t, i, e, base, got) {
+			t.FailNow()
 		}
 	}
 }
@@ -101,7 +117,7 @@ func TestEquitunedGradients(t *testing.T) {
 		t.Fatal(err)
 	}
 	ins, outs, teacher := randomBatch(r, cfg, 2, 8)
-	gr, err := newGraph(m, 2*g.Order())
+	gr, err := newGraph(m, 2*g.Order(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

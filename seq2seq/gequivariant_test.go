@@ -112,7 +112,7 @@ func TestEquivariantGradients(t *testing.T) {
 						t.Fatal(err)
 					}
 					ins, outs, teacher := randomBatch(r, cfg, sz.batch, 12)
-					gr, err := newGraph(m, sz.batch)
+					gr, err := newGraph(m, sz.batch, nil)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -241,7 +241,7 @@ func TestEquivariantCheckpoint(t *testing.T) {
 	cfg := equivariantConfig(LSTM, g, 2)
 	sched := Schedule{Iterations: 30, Batch: 2, LR: 1e-3, WeightDecay: 1e-4, Clip: 5, Teacher: 0.5, EvalEvery: 10}
 	model := func(r *rand.Rand) (*Model, error) { return NewEquivariant(cfg, g, r) }
-	straight, resumed := checkResume(t, model, sched, train, val, 20)
+	straight, resumed := checkResume(t, model, nil, sched, train, val, 20)
 	if !resumed.Model.tied() || resumed.Model.Config.Group == nil {
 		t.Fatal("loaded model is not tied")
 	}

@@ -51,17 +51,27 @@ func decodePath(m *Model) uint64 {
 // cross a ReLU kink.
 func gradCheck(t *testing.T, m *Model, lossFn func() float64, grad func(), samples int, r *rand.Rand) {
 	t.Helper()
+	gradCheckParams(t, m, m.Params(), lossFn, grad, samples, r)
+}
+
+// gradCheckParams is gradCheck of the parameters ps (those of m, or others
+// that lossFn reads, such as a combiner's).
+func gradCheckParams(t *testing.T, m *Model, ps []*Param, lossFn func() float64, grad func(), samples int, r *rand.Rand) {
+	t.Helper()
 	m.ZeroGrad()
+	for _, p := range ps {
+		clear(p.G)
+	}
 	grad()
-	analytic := make([][]float64, len(m.Params()))
-	for i, p := range m.Params() {
+	analytic := make([][]float64, len(ps))
+	for i, p := range ps {
 		analytic[i] = append([]float64(nil), p.G...)
 	}
 	base := decodePath(m)
 	l0 := lossFn()
 	skipped, checked := 0, 0
 	worst := 0.0
-	for pi, p := range m.Params() {
+	for pi, p := range ps {
 		idx := make([]int, len(p.W))
 		for i := range idx {
 			idx[i] = i

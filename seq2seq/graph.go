@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 
 	"math/rand/v2"
+	"slices"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -19,6 +20,16 @@ import (
 //	memory = Encode(E_in, W_x, W_h, b_x, b_h, …)     (fused op)
 //	loss   = DecodeNLL(memory, E_out, W_c, b_c, …)   (fused op)
 //	∂loss/∂θ for every parameter θ by gorgonia.Grad
+//
+// With a Combiner, the copies' weights are a node too, built by the
+// combiner from the rows' features (combiner.go) and read by DecodeNLL:
+//
+//	w    = combiner(FinalStates(memory), its parameters)   (Gorgonia ops)
+//	loss = DecodeNLL(memory, w, E_out, W_c, b_c, …)
+//
+// so that Gorgonia differentiates the combiner from ∂loss/∂w, which
+// DecodeNLL's gradient op computes, and adds the gradient of the features
+// to DecodeNLL's gradient of the memory for Encode's.
 //
 // The fused ops run this package's hand-written kernels over gonum BLAS;
 // their gradient ops run the matching backward kernels, once per step for
@@ -33,6 +44,7 @@ type graph struct {
 	st     *stepInput
 	mem    []float64 // R×(Tmax+2)×D·H, the encoder's output
 	dmem   []float64 // its gradient
+	comb   *combining
 }
 
 // stepInput is the batch the fused ops read at each run, set before RunAll.
@@ -44,9 +56,10 @@ type stepInput struct {
 	gen       int        // forward runs so far
 }
 
-// newGraph builds the training graph of m for batches of rows = B·K rows.
-func newGraph(m *Model, rows int) (*graph, error) {
-	gr := &graph{g: G.NewGraph(), st: &stepInput{}}
+// newGraph builds the training graph of m for batches of rows = B·K rows,
+// weighing the copies with c if it is not nil (for batches of c.B examples).
+func newGraph(m *Model, rows int, c *combining) (*graph, error) {
+	gr := &graph{g: G.NewGraph(), st: &stepInput{}, comb: c}
 	gr.mem = make([]float64, m.memSize(rows))
 	gr.dmem = make([]float64, m.memSize(rows))
 	nodes := func(ps []*Param) G.Nodes {
@@ -67,7 +80,7 @@ func newGraph(m *Model, rows int) (*graph, error) {
 	dmemT := tensor.New(tensor.WithBacking(gr.dmem), tensor.WithShape(memShape...))
 
 	encode := &fusedOp{name: "Encode", out: G.TensorType{Dims: 3, Of: tensor.Float64}, shape: memShape,
-		forward: func() (G.Value, error) {
+		forward: func([]G.Value) (G.Value, error) {
 			st := gr.st
 			if got := len(st.ins) * st.copies.K(); got != rows {
 				return nil, fmt.Errorf("seq2seq: graph built for %d rows, batch has %d", rows, got)
@@ -79,11 +92,13 @@ func newGraph(m *Model, rows int) (*graph, error) {
 			m.enc.forward(rows, m.tokens, m.lens, gr.mem)
 			return memT, nil
 		},
-		backward: func(G.Value) {
+		backward: func(g G.Value) {
 			for _, p := range m.enc.params() {
 				clear(p.G)
 			}
-			m.enc.backward(gr.dmem)
+			// g is gr.dmem, or with a combiner the sum of gr.dmem and
+			// the gradient of the features it reads.
+			m.enc.backward(g.Data().([]float64))
 			m.scatter(m.enc.params(), true)
 		},
 		grads: paramGrads(m.sources(m.enc.params()))}
@@ -91,8 +106,16 @@ func newGraph(m *Model, rows int) (*graph, error) {
 	if err != nil {
 		return nil, err
 	}
+	decIns, decGrads := G.Nodes{mem}, []*tensor.Dense{dmemT}
+	if c != nil {
+		w, err := c.build(gr, m, mem, rows)
+		if err != nil {
+			return nil, err
+		}
+		decIns, decGrads = append(decIns, w), append(decGrads, c.dwT)
+	}
 	decode := &fusedOp{name: "DecodeNLL", out: tensor.Float64, shape: tensor.ScalarShape(),
-		forward: func() (G.Value, error) {
+		forward: func(in []G.Value) (G.Value, error) {
 			st := gr.st
 			steps := 0
 			for _, y := range st.outs {
@@ -100,24 +123,43 @@ func newGraph(m *Model, rows int) (*graph, error) {
 			}
 			st.gen++
 			m.gather(m.dec.params())
+			var w []float64
+			if c != nil {
+				w = in[1].Data().([]float64)
+			}
 			return G.NewF64(m.dec.forward(gr.mem, decodeSpec{B: len(st.ins), K: st.copies.K(), perms: st.copies.Out,
-				lens: m.lens[:rows], targets: st.outs, teacher: st.teacher, maxSteps: steps, rng: st.rng})), nil
+				lens: m.lens[:rows], targets: st.outs, teacher: st.teacher, weights: w, maxSteps: steps, rng: st.rng})), nil
 		},
 		backward: func(g G.Value) {
 			clear(gr.dmem)
 			for _, p := range m.dec.params() {
 				clear(p.G)
 			}
-			m.dec.backward(g.Data().(float64), gr.dmem)
+			var dw []float64
+			if c != nil {
+				dw = c.dw
+			}
+			m.dec.backward(g.Data().(float64), gr.dmem, dw)
 			m.scatter(m.dec.params(), true)
 		},
-		grads: append([]*tensor.Dense{dmemT}, paramGrads(m.sources(m.dec.params()))...)}
-	if gr.loss, err = decode.apply(append(G.Nodes{mem}, decIn...)); err != nil {
+		grads: append(decGrads, paramGrads(m.sources(m.dec.params()))...)}
+	if gr.loss, err = decode.apply(append(decIns, decIn...)); err != nil {
 		return nil, err
 	}
 	encode.gen, decode.gen = &gr.st.gen, &gr.st.gen
-	if _, err = G.Grad(gr.loss, gr.params...); err != nil {
+	if c != nil {
+		c.features.gen = &gr.st.gen
+	}
+	wrt := gr.params
+	if c != nil {
+		wrt = append(slices.Clip(wrt), c.params...)
+	}
+	grads, err := G.Grad(gr.loss, wrt...)
+	if err != nil {
 		return nil, fmt.Errorf("seq2seq: differentiating the graph: %w", err)
+	}
+	if c != nil {
+		c.grads = grads[len(gr.params):]
 	}
 	gr.vm = G.NewTapeMachine(gr.g)
 	return gr, nil
@@ -132,11 +174,15 @@ func paramGrads(ps []*Param) []*tensor.Dense {
 }
 
 // run executes the forward and backward pass of the batch in gr.st and
-// returns the loss; the parameters' G then hold its gradient.
+// returns the loss; the parameters' G (the combiner's too) then hold its
+// gradient.
 func (gr *graph) run() (float64, error) {
 	defer gr.vm.Reset()
 	if err := gr.vm.RunAll(); err != nil {
 		return 0, fmt.Errorf("seq2seq: running the graph: %w", err)
+	}
+	if gr.comb != nil {
+		gr.comb.collect()
 	}
 	return gr.loss.Value().Data().(float64), nil
 }
@@ -149,7 +195,7 @@ type fusedOp struct {
 	in       []hm.Type
 	out      hm.Type
 	shape    tensor.Shape
-	forward  func() (G.Value, error)
+	forward  func(in []G.Value) (G.Value, error)
 	backward func(outGrad G.Value)
 	grads    []*tensor.Dense
 	gen      *int // forward generation, advanced by the graph's last op
@@ -172,7 +218,7 @@ func (o *fusedOp) Type() hm.Type {
 	return hm.NewFnType(append(append([]hm.Type{}, o.in...), o.out)...)
 }
 func (o *fusedOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return o.shape.Clone(), nil }
-func (o *fusedOp) Do(...G.Value) (G.Value, error)                 { return o.forward() }
+func (o *fusedOp) Do(in ...G.Value) (G.Value, error)              { return o.forward(in) }
 func (o *fusedOp) ReturnsPtr() bool                               { return false }
 func (o *fusedOp) CallsExtern() bool                              { return false }
 func (o *fusedOp) OverwritesInput() int                           { return -1 }

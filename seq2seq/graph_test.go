@@ -31,7 +31,7 @@ func TestGraphGradients(t *testing.T) {
 						t.Fatal(err)
 					}
 					ins, outs, teacher := randomBatch(r, cfg, sz.batch, 49)
-					gr, err := newGraph(m, sz.batch)
+					gr, err := newGraph(m, sz.batch, nil)
 					if err != nil {
 						t.Fatal(err)
 					}

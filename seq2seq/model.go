@@ -13,9 +13,11 @@ const (
 
 // Copies are the K group elements a model is run under: In[k] and Out[k]
 // are g_k acting on input and output ids. The zero value is the single
-// identity copy, the plain model.
+// identity copy, the plain model. Combiner, if set, weighs the copies of
+// each example; nil averages them (w = 1/K).
 type Copies struct {
-	In, Out [][]int
+	In, Out  [][]int
+	Combiner Combiner
 }
 
 // K returns the number of copies.
@@ -32,10 +34,13 @@ type Model struct {
 
 	twins []*Model // decoding workers sharing the parameters (decode.go)
 
-	mem    []float64 // R×(Tmax+2)×D·H encoder memory
-	dmem   []float64
-	tokens []int // R×Tmax
-	lens   []int // R
+	mem     []float64 // R×(Tmax+2)×D·H encoder memory
+	dmem    []float64
+	feats   []float64 // R×D·H, the rows' features for a Combiner
+	weights []float64 // K×B, its weights
+	dw      []float64 // their gradient
+	tokens  []int     // R×Tmax
+	lens    []int     // R
 }
 
 // New returns a model initialised from r like PyTorch's defaults. If
@@ -134,9 +139,7 @@ func (m *Model) lossForward(ins, outs [][]int, teacher []bool, cp Copies, rng *r
 	if err := m.setInputs(ins, cp); err != nil {
 		return 0, err
 	}
-	steps := 0
 	for _, y := range outs {
-		steps = max(steps, len(y))
 		for _, v := range y {
 			if v < 0 || v >= m.Config.OutVocab {
 				return 0, fmt.Errorf("seq2seq: output id %d outside vocabulary of %d", v, m.Config.OutVocab)
@@ -145,22 +148,35 @@ func (m *Model) lossForward(ins, outs [][]int, teacher []bool, cp Copies, rng *r
 	}
 	R := len(ins) * cp.K()
 	m.encode(R)
+	return m.lossOf(ins, outs, teacher, cp, m.combinerWeights(cp, len(ins)), rng), nil
+}
+
+// lossOf runs the decoder of lossForward, on the memory of its encoder, with
+// the copies' weights w (nil: uniform).
+func (m *Model) lossOf(ins, outs [][]int, teacher []bool, cp Copies, w []float64, rng *rand.Rand) float64 {
+	steps := 0
+	for _, y := range outs {
+		steps = max(steps, len(y))
+	}
+	R := len(ins) * cp.K()
 	return m.dec.forward(m.mem, decodeSpec{B: len(ins), K: cp.K(), perms: cp.Out, lens: m.lens[:R],
-		targets: outs, teacher: teacher, maxSteps: steps, rng: rng}), nil
+		targets: outs, teacher: teacher, weights: w, maxSteps: steps, rng: rng})
 }
 
 // lossBackward adds scale × the gradient of the last lossForward to every
-// parameter's G.
+// parameter's G, and writes the gradient of its weights, if it had any,
+// into m.dw.
 func (m *Model) lossBackward(scale float64) {
 	R := m.dec.R
 	m.dmem = grow(m.dmem, m.memSize(R))
+	m.dw = grow(m.dw, R)
 	clear(m.dmem)
 	if m.tied() {
 		for _, p := range m.kernelParams() {
 			clear(p.G)
 		}
 	}
-	m.dec.backward(scale, m.dmem)
+	m.dec.backward(scale, m.dmem, m.dw)
 	m.enc.backward(m.dmem)
 	m.scatter(m.kernelParams(), false)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // Schedule is a training schedule. The reference pretraining is
@@ -68,7 +69,7 @@ type Run struct {
 	Mode     Mode // decoding mode of validation
 	Src      *rand.PCG
 	Step     int
-	Best     [][]float64 // parameters of the best validation accuracy
+	Best     [][]float64 // parameters (the model's, then the combiner's) of the best validation accuracy
 	BestAcc  float64
 	BestStep int
 	Curve    []EvalPoint
@@ -139,32 +140,42 @@ func (r *Run) Advance(train, val Data, progress func(step int)) (EvalPoint, erro
 	r.Curve = append(r.Curve, p)
 	if acc > r.BestAcc {
 		r.BestAcc, r.BestStep = acc, r.Step
-		r.Best = r.Model.snapshot(r.Best)
+		r.Best = snapshot(r.params(), r.Best)
 	}
 	return p, nil
 }
 
-// UseBest loads the best-validation parameters into the model.
+// UseBest loads the best-validation parameters into the model (and into
+// the combiner of its copies).
 func (r *Run) UseBest() {
 	if r.Best != nil {
-		r.Model.restore(r.Best)
+		restore(r.params(), r.Best)
 	}
 }
 
-// snapshot copies the parameters into dst (reused when it has the shape).
-func (m *Model) snapshot(dst [][]float64) [][]float64 {
-	if len(dst) != len(m.params) {
-		dst = make([][]float64, len(m.params))
+// params returns the parameters the run trains: the model's, followed by
+// those of the copies' combiner.
+func (r *Run) params() []*Param {
+	if r.Copies.Combiner == nil {
+		return r.Model.params
 	}
-	for i, p := range m.params {
+	return append(slices.Clip(r.Model.params), r.Copies.Combiner.Params()...)
+}
+
+// snapshot copies the values of ps into dst (reused when it has the shape).
+func snapshot(ps []*Param, dst [][]float64) [][]float64 {
+	if len(dst) != len(ps) {
+		dst = make([][]float64, len(ps))
+	}
+	for i, p := range ps {
 		dst[i] = append(dst[i][:0], p.W...)
 	}
 	return dst
 }
 
-// restore copies src into the parameters.
-func (m *Model) restore(src [][]float64) {
-	for i, p := range m.params {
+// restore copies src into the values of ps.
+func restore(ps []*Param, src [][]float64) {
+	for i, p := range ps {
 		copy(p.W, src[i])
 	}
 }

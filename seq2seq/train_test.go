@@ -81,13 +81,14 @@ func TestResumeIsExact(t *testing.T) {
 	cfg := Default(LSTM, scan.InputVocab().Size(), scan.OutputVocab().Size())
 	cfg.Hidden, cfg.Embed, cfg.DecoderEmbed = 8, 8, 16
 	sched := Schedule{Iterations: 40, Batch: 2, LR: 1e-3, WeightDecay: 1e-4, Clip: 5, Teacher: 0.5, EvalEvery: 10}
-	checkResume(t, func(r *rand.Rand) (*Model, error) { return New(cfg, r) }, sched, train, val, 20)
+	checkResume(t, func(r *rand.Rand) (*Model, error) { return New(cfg, r) }, nil, sched, train, val, 20)
 }
 
 // checkResume trains one run of sched straight through and another that is
 // saved at step half, loaded from the file and continued; it fails unless
-// both end with the same parameters and curve, and returns them.
-func checkResume(t *testing.T, model func(*rand.Rand) (*Model, error), sched Schedule, train, val Data, half int) (straight, resumed *Run) {
+// both end with the same parameters (the copies' combiner's too) and curve,
+// and returns them. copies gives the copies of the run (nil: Copies{}).
+func checkResume(t *testing.T, model func(*rand.Rand) (*Model, error), copies func(*Model) Copies, sched Schedule, train, val Data, half int) (straight, resumed *Run) {
 	t.Helper()
 	newRun := func() *Run {
 		src := rand.NewPCG(5, 5)
@@ -95,7 +96,11 @@ func checkResume(t *testing.T, model func(*rand.Rand) (*Model, error), sched Sch
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := NewRun(m, sched, Copies{}, src)
+		var cp Copies
+		if copies != nil {
+			cp = copies(m)
+		}
+		r, err := NewRun(m, sched, cp, src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,8 +126,11 @@ func checkResume(t *testing.T, model func(*rand.Rand) (*Model, error), sched Sch
 		t.Fatal(err)
 	}
 	advance(resumed, sched.Iterations)
-	for i, p := range straight.Model.Params() {
-		if !slices.Equal(p.W, resumed.Model.Params()[i].W) {
+	if len(straight.params()) != len(resumed.params()) {
+		t.Fatalf("%d parameters, %d after resuming", len(straight.params()), len(resumed.params()))
+	}
+	for i, p := range straight.params() {
+		if !slices.Equal(p.W, resumed.params()[i].W) {
 			t.Fatalf("parameter %s differs after resuming", p.Name)
 		}
 	}

@@ -3,6 +3,7 @@ package seq2seq
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 )
 
 // Trainer runs training steps of a model through its Gorgonia graph: for a
@@ -16,20 +17,30 @@ type Trainer struct {
 	Teacher float64 // probability of teacher forcing a sequence
 	Rand    *rand.Rand
 
-	graph *graph
-	rows  int
+	graph  *graph
+	rows   int
+	params []*Param // the model's and the combiner's
 }
 
-// NewTrainer returns a trainer for batches of the given size.
+// NewTrainer returns a trainer for batches of the given size. A combiner
+// of cp (Copies.Combiner) is trained with the model: opt updates the
+// model's parameters followed by the combiner's, clipped together.
 func NewTrainer(m *Model, opt *Adam, cp Copies, teacher float64, batch int, r *rand.Rand) (*Trainer, error) {
 	if batch < 1 {
 		return nil, fmt.Errorf("%w: batch size %d, want ≥ 1", ErrConfig, batch)
 	}
-	g, err := newGraph(m, batch*cp.K())
+	var c *combining
+	params := m.params
+	if cp.Combiner != nil {
+		c = newCombining(cp.Combiner, batch, cp.K())
+		params = append(slices.Clip(params), cp.Combiner.Params()...)
+	}
+	g, err := newGraph(m, batch*cp.K(), c)
 	if err != nil {
 		return nil, err
 	}
-	return &Trainer{Model: m, Opt: opt, Copies: cp, Teacher: teacher, Rand: r, graph: g, rows: batch * cp.K()}, nil
+	return &Trainer{Model: m, Opt: opt, Copies: cp, Teacher: teacher, Rand: r, graph: g, rows: batch * cp.K(),
+		params: params}, nil
 }
 
 // StepResult reports one training step.
@@ -59,6 +70,6 @@ func (t *Trainer) Step(ins, outs [][]int) (StepResult, error) {
 	for b, y := range outs {
 		seq += t.Model.dec.seqs[b] / float64(len(y))
 	}
-	norm := t.Opt.Update(t.Model.params)
+	norm := t.Opt.Update(t.params)
 	return StepResult{Loss: loss, SeqLoss: seq / float64(len(ins)), GradNorm: norm}, nil
 }
