@@ -38,7 +38,8 @@ func copyTree(t *testing.T, src, dst string) {
 
 // TestCommittedResultsMatch checks that every committed result.json, none of
 // which stores an identity, is accepted as the result of its run under the
-// built-in config of its experiment.
+// built-in config of its experiment, and that each built-in config with
+// committed results has every one of its method runs.
 func TestCommittedResultsMatch(t *testing.T) {
 	for _, name := range BuiltinNames() {
 		c, err := Load(name)
@@ -46,12 +47,21 @@ func TestCommittedResultsMatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		l := Layout{Out: "..", Experiment: c.Name}
+		if _, err := os.Stat(l.Dir()); os.IsNotExist(err) {
+			continue // not run at its scale yet (the atlas)
+		}
 		rs, rejected, err := ReadResults(c, l, Expand(c))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rejected) > 0 || len(rs) == 0 {
-			t.Errorf("%s: %d results accepted; rejected: %v", name, len(rs), rejected)
+		want := 0
+		for _, r := range Expand(c) {
+			if r.Method != Pretrain {
+				want++
+			}
+		}
+		if len(rejected) > 0 || len(rs) != want {
+			t.Errorf("%s: %d of %d results accepted; rejected: %v", name, len(rs), want, rejected)
 		}
 	}
 }
