@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
@@ -15,23 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scan-equitune/equitune/internal/scantest"
 	"github.com/scan-equitune/equitune/seq2seq"
 )
-
-// referenceDir returns $REFERENCE_DIR, the models trained by the paper's
-// PyTorch code with that code's outputs (shared/reference), skipping the
-// test when it is unset and failing it when it is set but unusable.
-func referenceDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("REFERENCE_DIR")
-	if dir == "" {
-		t.Skip("REFERENCE_DIR is unset; set it to shared/reference to run a model of the PyTorch reference")
-	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		t.Fatalf("REFERENCE_DIR=%q is not a directory (%v)", dir, err)
-	}
-	return dir
-}
 
 // TestImportedReferenceModel runs the LSTM trained by the reference code
 // through the runner (pretrained_model): the plain model's and the
@@ -43,7 +28,7 @@ func TestImportedReferenceModel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("decodes the add_jump test split and tunes")
 	}
-	ref := referenceDir(t)
+	ref := scantest.ReferenceDir(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "imported.toml")
 	toml := fmt.Sprintf(`name = "imported"
@@ -76,10 +61,10 @@ eval_every = 10
 	for _, c := range []struct {
 		run  string
 		want float64
-		pred func(referenceLine) string
+		pred func(scantest.ReferenceLine) string
 	}{
-		{"addprim_jump-lstm-s0-pretrained", summary.TestAcc, func(l referenceLine) string { return l.Pred }},
-		{"addprim_jump-lstm-s0-equitune_zeroshot", summary.TestAccEq, func(l referenceLine) string { return l.PredG }},
+		{"addprim_jump-lstm-s0-pretrained", summary.TestAcc, func(l scantest.ReferenceLine) string { return l.Pred }},
+		{"addprim_jump-lstm-s0-equitune_zeroshot", summary.TestAccEq, func(l scantest.ReferenceLine) string { return l.PredG }},
 	} {
 		var res Result
 		readJSON(t, filepath.Join(runs, c.run, "result.json"), &res)
@@ -144,33 +129,12 @@ func agrees(p Prediction, want string) bool {
 	return !p.EOS && strings.Join(got[:min(len(got), 49)], " ") == want
 }
 
-// referenceLine is one line of the reference outputs.
-type referenceLine struct {
-	In    string `json:"in"`
-	Pred  string `json:"pred"`
-	PredG string `json:"pred_G"`
-}
-
 // referenceLines reads a reference output file by command.
-func referenceLines(t *testing.T, path string) map[string]referenceLine {
+func referenceLines(t *testing.T, path string) map[string]scantest.ReferenceLine {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	lines := map[string]referenceLine{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		var l referenceLine
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			t.Fatal(err)
-		}
+	lines := map[string]scantest.ReferenceLine{}
+	for _, l := range scantest.ReadReference(t, path) {
 		lines[l.In] = l
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return lines
 }

@@ -1,8 +1,6 @@
 package seq2seq
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"maps"
 	"math"
@@ -15,32 +13,20 @@ import (
 
 	"github.com/nlpodyssey/safetensors"
 
+	"github.com/scan-equitune/equitune/internal/scantest"
 	"github.com/scan-equitune/equitune/scan"
 	"github.com/scan-equitune/equitune/verbgroups"
 )
 
-// referenceDir returns $REFERENCE_DIR, the folder of models trained by the
-// paper's PyTorch code with that code's outputs (shared/reference), skipping
-// the test when it is unset and failing it when it is set but unusable.
-func referenceDir(t *testing.T) string {
+// readReferenceModel reads the reference model of a cell from dir.
+func readReferenceModel(t *testing.T, dir, cell string) (path string, m *Model) {
 	t.Helper()
-	dir := os.Getenv("REFERENCE_DIR")
-	if dir == "" {
-		t.Skip("REFERENCE_DIR is unset; set it to shared/reference to compare with the PyTorch reference")
+	path = filepath.Join(dir, cell+".safetensors")
+	m, err := ReadSafetensors(path, 0.1)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		t.Fatalf("REFERENCE_DIR=%q is not a directory (%v)", dir, err)
-	}
-	return dir
-}
-
-// referenceLine is one line of <cell>.jsonl or <cell>.train.jsonl.
-type referenceLine struct {
-	In     string      `json:"in"`
-	Target string      `json:"target"`
-	Pred   string      `json:"pred"`
-	PredG  string      `json:"pred_G"`
-	LogP   [][]float64 `json:"logp"`
+	return path, m
 }
 
 // fileMetadata returns the metadata of a safetensors file.
@@ -55,29 +41,6 @@ func fileMetadata(t *testing.T, path string) map[string]string {
 		t.Fatal(err)
 	}
 	return md.Metadata()
-}
-
-func readReference(t *testing.T, path string) []referenceLine {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var lines []referenceLine
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		var l referenceLine
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			t.Fatalf("%s:%d: %v", path, len(lines)+1, err)
-		}
-		lines = append(lines, l)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return lines
 }
 
 // readAsReference reads an output as the reference test_accuracy does: ids
@@ -100,20 +63,16 @@ func readAsReference(ids []int, maxOutput int) string {
 // zero-shot equi-tuned model decoded as equitune_scan.py decodes
 // (Independent), and the plain model's log-probabilities.
 func TestReferenceOutputs(t *testing.T) {
-	dir := referenceDir(t)
+	dir := scantest.ReferenceDir(t)
 	verb, err := verbgroups.ByName("verb")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, cell := range []string{"gru", "lstm"} {
 		t.Run(cell, func(t *testing.T) {
-			path := filepath.Join(dir, cell+".safetensors")
-			m, err := ReadSafetensors(path, 0.1)
-			if err != nil {
-				t.Fatal(err)
-			}
+			path, m := readReferenceModel(t, dir, cell)
 			for _, file := range []string{cell + ".jsonl", cell + ".train.jsonl"} {
-				lines := readReference(t, filepath.Join(dir, file))
+				lines := scantest.ReadReference(t, filepath.Join(dir, file))
 				ins := make([][]int, len(lines))
 				for i, l := range lines {
 					if ins[i], err = scan.InputVocab().Encode(strings.Fields(l.In)); err != nil {
@@ -124,10 +83,10 @@ func TestReferenceOutputs(t *testing.T) {
 					name string
 					cp   Copies
 					mode Mode
-					want func(referenceLine) string
+					want func(scantest.ReferenceLine) string
 				}{
-					{"pred", Copies{}, Shared, func(l referenceLine) string { return l.Pred }},
-					{"pred_G", CopiesOf(verb), Independent, func(l referenceLine) string { return l.PredG }},
+					{"pred", Copies{}, Shared, func(l scantest.ReferenceLine) string { return l.Pred }},
+					{"pred_G", CopiesOf(verb), Independent, func(l scantest.ReferenceLine) string { return l.PredG }},
 				} {
 					preds, err := m.Greedy(ins, c.cp, c.mode)
 					if err != nil {
@@ -152,7 +111,7 @@ func TestReferenceOutputs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkReferenceLogP(t, m, readReference(t, filepath.Join(dir, cell+".jsonl")), words)
+			checkReferenceLogP(t, m, scantest.ReadReference(t, filepath.Join(dir, cell+".jsonl")), words)
 		})
 	}
 }
@@ -229,7 +188,7 @@ func ids(t *testing.T, s string) []int {
 // checkReferenceLogP compares the plain model's log-probabilities along the
 // reference output with the file's logp rows, whose columns are in the
 // file's out_vocab order.
-func checkReferenceLogP(t *testing.T, m *Model, lines []referenceLine, outOrder []string) {
+func checkReferenceLogP(t *testing.T, m *Model, lines []scantest.ReferenceLine, outOrder []string) {
 	t.Helper()
 	worst, checked := 0.0, 0
 	for i, l := range lines {
@@ -265,14 +224,10 @@ func checkReferenceLogP(t *testing.T, m *Model, lines []referenceLine, outOrder 
 // tensors the reference never reads are zeros), and the model read back
 // has bit-identical parameters and outputs.
 func TestSafetensorsRoundTrip(t *testing.T) {
-	dir := referenceDir(t)
+	dir := scantest.ReferenceDir(t)
 	for _, cell := range []string{"gru", "lstm"} {
 		t.Run(cell, func(t *testing.T) {
-			path := filepath.Join(dir, cell+".safetensors")
-			m, err := ReadSafetensors(path, 0.1)
-			if err != nil {
-				t.Fatal(err)
-			}
+			path, m := readReferenceModel(t, dir, cell)
 			md := fileMetadata(t, path)
 			in, err := vocabOrder(md, "in_vocab", scan.InputVocab(), "")
 			if err != nil {

@@ -1,5 +1,7 @@
-// Package scantest gives tests the official SCAN files: a copy of the
-// official SCAN repository named by the environment variable SCAN_DIR.
+// Package scantest gives tests the files they compare with: the official
+// SCAN files (a copy of the official SCAN repository named by SCAN_DIR) and
+// the models and outputs of the equi-tuning paper's PyTorch code
+// (REFERENCE_DIR).
 package scantest
 
 import (
@@ -11,16 +13,24 @@ import (
 // if it is set but is not a directory.
 func Dir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("SCAN_DIR")
+	return envDir(t, "SCAN_DIR", "a copy of the official SCAN repository to compare with its files")
+}
+
+// envDir returns the directory named by the environment variable name,
+// skipping the test if it is unset (saying to set it to what) and failing
+// it if it is set but is not a directory.
+func envDir(t testing.TB, name, what string) string {
+	t.Helper()
+	dir := os.Getenv(name)
 	if dir == "" {
-		t.Skip("SCAN_DIR is unset; set it to a copy of the official SCAN repository to compare with its files")
+		t.Skipf("%s is unset; set it to %s", name, what)
 	}
 	fi, err := os.Stat(dir)
 	if err != nil {
-		t.Fatalf("SCAN_DIR=%q: %v", dir, err)
+		t.Fatalf("%s=%q: %v", name, dir, err)
 	}
 	if !fi.IsDir() {
-		t.Fatalf("SCAN_DIR=%q is not a directory", dir)
+		t.Fatalf("%s=%q is not a directory", name, dir)
 	}
 	return dir
 }
