@@ -2,7 +2,8 @@
 // paper's SCAN experiments, its training and greedy decoding, and the
 // equi-tuned model M_G built on it.
 //
-// The model (Default gives the reference sizes E = 64, H = 64, D = 2):
+// The model (Default gives the reference sizes E = 64, H = 64, D = 2 and
+// the decoder's word embedding E_d = D·H = 128, as in the authors' code):
 //
 //	encoder:  o_t = [→h_t; ←h_t] of a bidirectional rnn/gru/lstm over E_in[w_t]
 //	decoder:  α = softmax(h_{t−1} · o), ctx = Σ α_j o_j,
