@@ -3,14 +3,20 @@ package seq2seq
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"testing"
 )
 
 // TestGraphGradients checks the gradients the Gorgonia graph computes (the
-// training path) against finite differences at the sizes trained here.
+// training path) against finite differences at the sizes trained here, and
+// with EQUITUNE_LONG_TESTS set (as .ci/run sets it) at hidden 256 too, past
+// the 256-apart slices Gorgonia's op hashes confuse (about 5 minutes).
 func TestGraphGradients(t *testing.T) {
 	type size struct{ hidden, batch, samples int }
-	sizes := []size{{2, 3, 0}, {64, 1, 6}, {64, 32, 4}, {256, 32, 3}}
+	sizes := []size{{2, 3, 0}, {64, 1, 6}, {64, 32, 4}}
+	if os.Getenv("EQUITUNE_LONG_TESTS") != "" {
+		sizes = append(sizes, size{256, 32, 3})
+	}
 	if testing.Short() {
 		sizes = sizes[:2]
 	}
