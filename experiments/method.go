@@ -76,7 +76,8 @@ const (
 
 // methods are the registered methods, in the order they are run and
 // reported by default (see methods_builtin.go).
-var methods = []Method{pretrained, finetune, equitune, equituneZeroshot, equizero, gequivariant, equituneIndependent, lambdaEquitune}
+var methods = []Method{pretrained, finetune, equitune, equituneZeroshot, equizero, gequivariant, equituneIndependent, lambdaEquitune,
+	equizeroFinetune}
 
 // MethodNames returns the names of the registered methods, in order.
 func MethodNames() []string {

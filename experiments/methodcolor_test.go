@@ -29,7 +29,7 @@ func TestMethodColor(t *testing.T) {
 			t.Errorf("fallback colour %v is a method's colour", c)
 		}
 	}
-	for _, m := range []string{"lambda_equizero", "equizero_finetune", "equitune_mixture"} {
+	for _, m := range []string{"lambda_equizero", "equizero_mixture", "equitune_mixture"} {
 		c := MethodColor(m)
 		if !slices.Contains(fallbackColors, c) || MethodColor(m) != c {
 			t.Errorf("MethodColor(%q) = %v, want the same fallback colour at every call", m, c)

@@ -48,15 +48,16 @@ func schedule(envs []*Env) (pre, methods []task) {
 // (iterations × batch × copies) times the cell's step cost, and for the
 // methods that only decode, a decoding's worth.
 func cost(c *Config, r Run) float64 {
+	meth, _ := methodNamed(r.Method)
 	copies := 1.0
-	if g, err := c.Group.Group(); err == nil && slices.Contains([]string{"equitune", "equitune_zeroshot", "equizero"}, r.Method) {
+	if g, err := c.Group.Group(); err == nil && meth.Equi {
 		copies = float64(g.Order())
 	}
 	examples := 2000 * copies // a decoding of the validation and test sets
-	switch r.Method {
-	case Pretrain, GEquivariant:
+	switch {
+	case r.Method == Pretrain || meth.Start == FromScratchEquivariant:
 		examples = float64(c.Pretrain.Iterations * c.Pretrain.Batch)
-	case "finetune", "equitune":
+	case meth.Schedule == Tuned:
 		examples = float64(c.Tune.Iterations*c.Tune.Batch) * copies
 	}
 	return examples * map[string]float64{"rnn": 1, "gru": 2, "lstm": 2.5}[r.Cell]

@@ -27,9 +27,9 @@ import (
 // The decoder's state is grouped by concern: the forward buffers below
 // (every step's activations, kept for the backward pass when training),
 // the gradients of the backward pass (decoderGrads, decoder_backward.go),
-// the rows of a greedy decoding (compaction, decoder_greedy.go), and the
+// the rows of a greedy decoding (compaction, decoder_greedy.go), the
 // per-copy decoding of Independent and Equizero (independentState,
-// equizeroState).
+// equizeroState), and the equizero modes' training (straightState).
 type decoder struct {
 	emb, wc, bc, wo, bo *Param
 	cell                *cell
@@ -66,6 +66,7 @@ type decoder struct {
 	compaction
 	independentState
 	equizeroState
+	straightState
 	decoderGrads
 }
 
@@ -78,7 +79,7 @@ type decodeSpec struct {
 	teacher  []bool     // B: feed the target (true) or the prediction
 	weights  []float64  // K×B: weights[k·B+b] = w_{b,k}; nil for uniform 1/K
 	maxSteps int        // at most this many steps
-	mode     Mode       // how copies are fed and combined without targets
+	mode     Mode       // how copies are fed and combined without targets, and in training (straightState)
 	rng      *rand.Rand // dropout; nil turns dropout off
 }
 
@@ -181,6 +182,10 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 	if independent {
 		d.startIndependent()
 	}
+	straight := train && spec.mode.equizero()
+	if straight {
+		d.startStraight()
+	}
 	// Greedy decoding (no targets, no backward) drops the rows of finished
 	// examples: example ids[i] is then example i of the B current ones.
 	compact := spec.targets == nil && !spec.mode.equizero()
@@ -206,9 +211,18 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 		for r, on := 0, d.on[tb*R:(tb+1)*R]; r < R; r++ {
 			// In training, the rows of finished examples idle until the
 			// batch ends: nothing reads them and their gradients are zero.
-			on[r] = !train || !done[d.ids[r%B]]
+			// So do the copies that have ended on their own (straight),
+			// which read log p = 0.
+			on[r] = !train || !done[d.ids[r%B]] && !(straight && d.ended[r])
 		}
 		d.step(tb)
+		if straight {
+			for r, on := range d.on[tb*R : (tb+1)*R] {
+				if !on {
+					clear(d.logp[(tb*R+r)*V : (tb*R+r+1)*V])
+				}
+			}
+		}
 		if independent {
 			d.independentStep(tb)
 		}
@@ -236,6 +250,9 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 				y := spec.targets[b]
 				d.wgt[t*B+b] = 1
 				d.seqs[b] -= q[y[t]]
+				if straight {
+					d.straightStep(tb, b, y[t])
+				}
 				if spec.teacher[b] {
 					in = y[t]
 				}
@@ -243,17 +260,24 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 					done[b] = true
 				}
 			}
-			if p == eosID {
+			own := straight && !spec.teacher[b]
+			if own {
+				if d.ownStep(tb, b, next) {
+					done[b] = true
+				}
+			} else if p == eosID {
 				done[b] = true
 			}
 			if done[b] {
 				active--
 			}
 			for k := range K {
-				if independent {
+				switch {
+				case own:
+				case independent:
 					r := k*B + i
 					next[r] = argmax(d.logp[(tb*R+r)*V : (tb*R+r+1)*V])
-				} else {
+				default:
 					next[k*B+i] = d.perm(k, in)
 				}
 			}
@@ -272,6 +296,9 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 	B = spec.B
 	if spec.mode.equizero() && spec.targets == nil {
 		d.finishEquizero()
+	}
+	if straight {
+		d.finishStraight()
 	}
 	for b := range B {
 		loss += d.seqs[b]

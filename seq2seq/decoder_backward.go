@@ -53,6 +53,9 @@ func (d *decoder) backward(scale float64, dmem, dw []float64) {
 			y := d.run.targets[b][t]
 			for k := range K {
 				r := k*B + b
+				if !d.on[t*R+r] { // a copy that has ended on its own reads log p = 0
+					continue
+				}
 				lp, dl := d.logp[(t*R+r)*V:(t*R+r+1)*V], dlog[r*V:(r+1)*V]
 				if weights != nil {
 					w = c * weights[r]

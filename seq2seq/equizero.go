@@ -48,15 +48,7 @@ func (d *decoder) equizeroStep(t, b int) bool {
 		if d.ownDone[r] {
 			continue
 		}
-		var h float64
-		if d.run.mode == EquizeroTop1 {
-			h = -math.Exp(lp[p])
-		} else {
-			for _, l := range lp {
-				h -= math.Exp(l) * l
-			}
-		}
-		d.entropy[r] += h
+		d.entropy[r] += proxyOf(d.run.mode, lp)
 		d.own[r] = append(d.own[r], d.inv[k][p])
 		d.ownDone[r] = p == eosID
 		all = all && d.ownDone[r]

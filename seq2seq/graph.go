@@ -52,6 +52,7 @@ type stepInput struct {
 	ins, outs [][]int
 	teacher   []bool
 	copies    Copies
+	mode      Mode       // the Trainer's
 	rng       *rand.Rand // dropout
 	gen       int        // forward runs so far
 }
@@ -128,7 +129,7 @@ func newGraph(m *Model, rows int, c *combining) (*graph, error) {
 				w = in[1].Data().([]float64)
 			}
 			return G.NewF64(m.dec.forward(gr.mem, decodeSpec{B: len(st.ins), K: st.copies.K(), perms: st.copies.Out,
-				lens: m.lens[:rows], targets: st.outs, teacher: st.teacher, weights: w, maxSteps: steps, rng: st.rng})), nil
+				lens: m.lens[:rows], targets: st.outs, teacher: st.teacher, weights: w, maxSteps: steps, mode: st.mode, rng: st.rng})), nil
 		},
 		backward: func(g G.Value) {
 			clear(gr.dmem)

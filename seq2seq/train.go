@@ -66,7 +66,7 @@ type Run struct {
 	Opt      *Adam
 	Schedule Schedule
 	Copies   Copies
-	Mode     Mode // decoding mode of validation
+	Mode     Mode // decoding mode of validation, and of training (Trainer.Mode)
 	Src      *rand.PCG
 	Step     int
 	Best     [][]float64 // parameters (the model's, then the combiner's) of the best validation accuracy
@@ -110,6 +110,7 @@ func (r *Run) Advance(train, val Data, progress func(step int)) (EvalPoint, erro
 		if err != nil {
 			return EvalPoint{}, err
 		}
+		t.Mode = r.Mode
 		r.trainer = t
 	}
 	B := r.Schedule.Batch

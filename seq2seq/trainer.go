@@ -16,6 +16,13 @@ type Trainer struct {
 	Copies  Copies  // the group the model is trained under (zero: plain model)
 	Teacher float64 // probability of teacher forcing a sequence
 	Rand    *rand.Rand
+	// Mode is how M_G is trained: under Shared and Independent every copy
+	// of a sequence without teacher forcing is fed the combined prediction
+	// and the loss is that of the combination; under the equizero modes
+	// each copy is fed its own, and the loss reported is the best-proxy
+	// copy's with the combination's gradient (straight through, see
+	// straightState), as the authors' equizero fine-tuning does.
+	Mode Mode
 
 	graph  *graph
 	rows   int
@@ -57,7 +64,7 @@ func (t *Trainer) Step(ins, outs [][]int) (StepResult, error) {
 	}
 	defer theHelper.step()()
 	st := t.graph.st
-	st.ins, st.outs, st.copies, st.rng = ins, outs, t.Copies, t.Rand
+	st.ins, st.outs, st.copies, st.mode, st.rng = ins, outs, t.Copies, t.Mode, t.Rand
 	st.teacher = st.teacher[:0]
 	for range ins {
 		st.teacher = append(st.teacher, t.Rand.Float64() < t.Teacher)
