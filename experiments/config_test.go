@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,5 +149,29 @@ actions = ["I_JUMP", "I_RUN"]
 				}
 			}
 		})
+	}
+}
+
+// TestFollowupsSharePretrainings checks that the follow-up methods' reference
+// configs read the pretrainings of the tables they extend: the same cached
+// checkpoint for every (split, cell, seed).
+func TestFollowupsSharePretrainings(t *testing.T) {
+	for base, others := range map[string][]string{
+		"add_jump.toml":     {"followups_add_jump.toml", "followups_add_jump_entropy.toml"},
+		"around_right.toml": {"followups_around_right.toml", "followups_around_right_entropy.toml"},
+	} {
+		b, err := Load(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range others {
+			c, err := Load(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Split != b.Split || !slices.Equal(c.Cells, b.Cells) || !slices.Equal(c.Seeds, b.Seeds) || pretrainHash(c) != pretrainHash(b) {
+				t.Errorf("%s does not share the pretrainings of %s", name, base)
+			}
+		}
 	}
 }
