@@ -61,13 +61,21 @@ func (d *decoder) equizeroStep(t, b int) bool {
 func (d *decoder) finishEquizero() {
 	B, K := d.run.B, d.run.K
 	for b := range B {
-		best, bestH := 0, math.Inf(1)
-		for k := range K {
-			r := k*B + b
-			if h := d.entropy[r] / float64(max(1, len(d.own[r]))); h < bestH {
-				best, bestH = k, h
-			}
-		}
+		best := leastUncertain(d.entropy, func(r int) int { return len(d.own[r]) }, b, B, K)
 		d.pred[b] = append(d.pred[b][:0], d.own[best*B+b]...)
 	}
+}
+
+// leastUncertain returns the copy k of example b whose rows r = k·B + b have
+// the lowest mean proxy sum[r] / n(r) (n(r) at least 1; the first of equal
+// ones).
+func leastUncertain(sum []float64, n func(r int) int, b, B, K int) int {
+	best, bestH := 0, math.Inf(1)
+	for k := range K {
+		r := k*B + b
+		if h := sum[r] / float64(max(1, n(r))); h < bestH {
+			best, bestH = k, h
+		}
+	}
+	return best
 }

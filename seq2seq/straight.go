@@ -73,13 +73,7 @@ func (d *decoder) ownStep(t, b int, next []int) bool {
 func (d *decoder) finishStraight() {
 	B, K := d.run.B, d.run.K
 	for b := range B {
-		best, bestH := 0, math.Inf(1)
-		for k := range K {
-			r := k*B + b
-			if h := d.proxy[r] / float64(max(1, d.ran[r])); h < bestH {
-				best, bestH = k, h
-			}
-		}
+		best := leastUncertain(d.proxy, func(r int) int { return d.ran[r] }, b, B, K)
 		d.seqs[b] = d.ownLoss[best*B+b]
 	}
 }
