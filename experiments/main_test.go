@@ -118,3 +118,21 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestStageSeconds checks that a method run records where its wall time
+// went: a tuned run its training and validation, a zero-shot run its one
+// validation, both their test decoding, within the run's wall time.
+func TestStageSeconds(t *testing.T) {
+	runs := runTiny(t, `methods = ["equitune", "equitune_zeroshot"]`)
+	for _, m := range []string{"equitune", "equitune_zeroshot"} {
+		var res Result
+		readJSON(t, filepath.Join(runs, "addprim_jump-gru-s0-"+m, "result.json"), &res)
+		s := res.StageSeconds
+		if s == nil {
+			t.Fatalf("%s: no stage_seconds", m)
+		}
+		if (s.Train > 0) != (m == "equitune") || s.Validate <= 0 || s.Test <= 0 || s.Train+s.Validate+s.Test > res.WallSeconds {
+			t.Errorf("%s: stage seconds %+v of a wall time of %v s", m, *s, res.WallSeconds)
+		}
+	}
+}

@@ -88,7 +88,20 @@ type Result struct {
 	Revision    string  `json:"vcs_revision,omitempty"`
 	GoVersion   string  `json:"go_version"`
 	WallSeconds float64 `json:"wall_seconds"`
-	Finished    string  `json:"finished"`
+	// StageSeconds splits the run's work in this process by stage; absent
+	// in results written before it existed.
+	StageSeconds *StageSeconds `json:"stage_seconds,omitempty"`
+	Finished     string        `json:"finished"`
+}
+
+// StageSeconds is where a method run's wall time went: its own training
+// steps and validation decodings (a trained method's, in this process:
+// a resumed run counts from its resumption; zero for the others), and the
+// decoding of the test split. Pretrainings log theirs when they finish.
+type StageSeconds struct {
+	Train    float64 `json:"train"`
+	Validate float64 `json:"validate"`
+	Test     float64 `json:"test"`
 }
 
 // Env runs the runs of one experiment.
@@ -164,7 +177,8 @@ func (e *Env) train(r Run, path string, d Data, newModel func(seq2seq.Config) (*
 	if err := e.advance(r.ID(), path, run, d); err != nil {
 		return nil, err
 	}
-	e.Log.Info("trained", "run", r.ID(), "best_step", run.BestStep, "best_val_acc", run.BestAcc)
+	e.Log.Info("trained", "run", r.ID(), "best_step", run.BestStep, "best_val_acc", run.BestAcc,
+		"train_seconds", fmt.Sprintf("%.1f", run.TrainTime.Seconds()), "validate_seconds", fmt.Sprintf("%.1f", run.ValTime.Seconds()))
 	return run, nil
 }
 
@@ -242,6 +256,7 @@ func (e *Env) Do(r Run) error {
 	if res.Identity, err = RunIdentity(e.Config, r); err != nil {
 		return err
 	}
+	var stages StageSeconds
 	switch {
 	case meth.Schedule == Tuned:
 		tr, err := e.tune(r, m, cp, mode, d)
@@ -252,18 +267,27 @@ func (e *Env) Do(r Run) error {
 		m, cp = tr.Model, tr.Copies // a combiner's trained weights too
 		res.TuneIterations = tr.Schedule.Iterations
 		res.Curve, res.BestStep, res.BestValAcc = tr.Curve, tr.BestStep, tr.BestAcc
+		stages.Train, stages.Validate = tr.TrainTime.Seconds(), tr.ValTime.Seconds()
 	case meth.Schedule == AsStarted && pre != nil:
 		res.Curve, res.BestStep, res.BestValAcc = pre.Curve, pre.BestStep, pre.BestAcc
+		if meth.Start == FromScratchEquivariant {
+			stages.Train, stages.Validate = pre.TrainTime.Seconds(), pre.ValTime.Seconds()
+		}
 	default: // ZeroShot, or a pretrained_model file as it is
+		t0 := time.Now()
 		if res.BestValAcc, err = m.Accuracy(d.Val.In, d.Val.Out, cp, mode); err != nil {
 			return err
 		}
+		stages.Validate = time.Since(t0).Seconds()
 		res.Curve = []seq2seq.EvalPoint{{Step: 0, ValAcc: res.BestValAcc}}
 	}
+	t0 := time.Now()
 	preds, err := m.Greedy(d.Test.In, cp, mode)
 	if err != nil {
 		return err
 	}
+	stages.Test = time.Since(t0).Seconds()
+	res.StageSeconds = &stages
 	correct := 0
 	for i, p := range preds {
 		if seq2seq.ExactMatch(p, d.Test.Out[i]) {

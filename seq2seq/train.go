@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"time"
 )
 
 // Schedule is a training schedule. The reference pretraining is
@@ -74,6 +75,11 @@ type Run struct {
 	BestStep int
 	Curve    []EvalPoint
 
+	// TrainTime and ValTime are the time this process has spent in
+	// training steps and in validation (not checkpointed: a resumed run
+	// counts from its resumption).
+	TrainTime, ValTime time.Duration
+
 	// Identity names what the run computes, as its owner defines it (for
 	// example a hash of every setting that determines its numbers). The
 	// package only stores it in checkpoints, so that a loaded run can be
@@ -116,6 +122,7 @@ func (r *Run) Advance(train, val Data, progress func(step int)) (EvalPoint, erro
 	B := r.Schedule.Batch
 	ins, outs := make([][]int, B), make([][]int, B)
 	stop := min(r.Schedule.Iterations, (r.Step/r.Schedule.EvalEvery+1)*r.Schedule.EvalEvery)
+	start := time.Now()
 	for r.Step < stop {
 		for i := range B {
 			j := r.rng.IntN(train.Len())
@@ -132,10 +139,13 @@ func (r *Run) Advance(train, val Data, progress func(step int)) (EvalPoint, erro
 			progress(r.Step)
 		}
 	}
+	r.TrainTime += time.Since(start)
+	start = time.Now()
 	acc, err := r.Model.Accuracy(val.In, val.Out, r.Copies, r.Mode)
 	if err != nil {
 		return EvalPoint{}, err
 	}
+	r.ValTime += time.Since(start)
 	p := EvalPoint{Step: r.Step, ValAcc: acc, SeqLoss: r.lossSum / float64(max(1, r.lossN))}
 	r.lossSum, r.lossN = 0, 0
 	r.Curve = append(r.Curve, p)
