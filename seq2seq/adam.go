@@ -1,8 +1,12 @@
 package seq2seq
 
-import "math"
+import (
+	"math"
 
-// adamWork is the cost of one element's update in multiply-adds (see split).
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
+)
+
+// adamWork is the cost of one element's update in multiply-adds (see kernel.Split).
 const adamWork = 4
 
 // Adam is PyTorch's Adam with coupled L2 weight decay, preceded by
@@ -55,7 +59,7 @@ func (a *Adam) Update(ps []*Param) float64 {
 	k := &adamConsts{c: c, wd: a.WeightDecay, b1: a.Beta1, omb1: 1 - a.Beta1, b2: a.Beta2, omb2: 1 - a.Beta2,
 		step: a.LR / bc1, s2: 1 / math.Sqrt(bc2), eps: a.Eps}
 	for i, p := range ps {
-		split(len(p.W), 4, len(p.W)*adamWork, func(lo, hi int) {
+		kernel.Split(len(p.W), 4, len(p.W)*adamWork, func(lo, hi int) {
 			adamRow(p.W[lo:hi], p.G[lo:hi], a.M[i][lo:hi], a.V[i][lo:hi], k)
 		})
 	}

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
 )
 
 // CellKind names a recurrent cell: one of CellKinds.
@@ -165,12 +167,12 @@ func (c *cell) backward(rows int, dh, dc, act, aux, hPrev, cPrev, dax, dah, dhPr
 }
 
 // transcendentalWork is the cost of one exp or tanh in multiply-adds, for
-// deciding when to split a loop of them (see split).
+// deciding when to split a loop of them (see kernel.Split).
 const transcendentalWork = 16
 
 // forwardRows is forward over all units, split over two threads when big.
 func (c *cell) forwardRows(rows int, ax, ah, hPrev, cPrev, h, cNext, act, aux []float64) {
-	split(c.hid, 4, rows*c.hid*(c.typ.gates+1)*transcendentalWork, func(lo, hi int) {
+	kernel.Split(c.hid, 4, rows*c.hid*(c.typ.gates+1)*transcendentalWork, func(lo, hi int) {
 		c.forward(rows, lo, hi, ax, ah, hPrev, cPrev, h, cNext, act, aux)
 	})
 }

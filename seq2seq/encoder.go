@@ -1,6 +1,10 @@
 package seq2seq
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
+)
 
 // encoder embeds the command and runs one recurrent layer over it in one or
 // both directions:
@@ -74,7 +78,7 @@ func (e *encoder) forward(rows int, tokens, lens []int, mem []float64) {
 	}
 	clear(mem[:rows*(e.tmax+2)*Hd])
 	// The directions are independent: they run on two threads when big.
-	split(len(e.dirs), 1, rows*T*Hd*e.dirs[0].cell.width(), func(lo, hi int) {
+	kernel.Split(len(e.dirs), 1, rows*T*Hd*e.dirs[0].cell.width(), func(lo, hi int) {
 		for d := lo; d < hi; d++ {
 			e.forwardDir(d, rows, T, lens, mem)
 		}
@@ -107,7 +111,7 @@ func (e *encoder) forwardDir(d, rows, T int, lens []int, mem []float64) {
 // memory written by the last forward.
 func (e *encoder) backward(dmem []float64) {
 	E, rows, T := e.emb.Shape[1], e.rows, e.steps
-	split(len(e.dirs), 1, rows*T*e.width()*e.dirs[0].cell.width(), func(lo, hi int) {
+	kernel.Split(len(e.dirs), 1, rows*T*e.width()*e.dirs[0].cell.width(), func(lo, hi int) {
 		for d := lo; d < hi; d++ {
 			e.backwardDir(d, dmem)
 		}

@@ -5,6 +5,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
 )
 
 // impl is the pure-Go BLAS every fused kernel runs on.
@@ -15,8 +17,8 @@ var impl gonum.Implementation
 // compute every element by exactly the same operations. They beat Dgemm on
 // the small shapes used here. Every output element is computed by the same
 // sequence of operations whatever the number of rows, so a row's result
-// never depends on the batch it is in. Products are cut in two by split
-// (parallel.go) along rows of C, or along its columns when C has few rows
+// never depends on the batch it is in. Products are cut in two by kernel.Split
+// along rows of C, or along its columns when C has few rows
 // (batch 1), which does not change any element's arithmetic.
 
 // gemmNT sets C = A·Bᵀ + beta·C for row-major A (m×k), B (n×k), C (m×n).
@@ -34,15 +36,15 @@ func gemmNT(m, n, k int, a, b []float64, beta float64, c []float64) {
 }
 
 // splitProduct runs block over the rows [i0, i1) and columns [j0, j1) of an
-// m×n product with inner size k, cut in two by split: along the rows, or
+// m×n product with inner size k, cut in two by kernel.Split: along the rows, or
 // along the columns (at a multiple of 4) when there are fewer than four
 // rows, as at batch 1.
 func splitProduct(m, n, k int, block func(i0, i1, j0, j1 int)) {
 	if m < 4 {
-		split(n, 4, m*n*k, func(lo, hi int) { block(0, m, lo, hi) })
+		kernel.Split(n, 4, m*n*k, func(lo, hi int) { block(0, m, lo, hi) })
 		return
 	}
-	split(m, 4, m*n*k, func(lo, hi int) { block(lo, hi, 0, n) })
+	kernel.Split(m, 4, m*n*k, func(lo, hi int) { block(lo, hi, 0, n) })
 }
 
 // ntBlock computes rows [i0, i1) and columns [j0, j1) of gemmNT's C; j0 is
@@ -96,7 +98,7 @@ func mulWeights(m int, a []float64, w, b *Param, c []float64) {
 		return
 	}
 	_, _, _ = a[m*k-1], c[m*n-1], w.packed[n8*k-1]
-	split(m, 8, m*n*k, func(lo, hi int) {
+	kernel.Split(m, 8, m*n*k, func(lo, hi int) {
 		bias := zeroBias[:]
 		for j := 0; j < n8; j += 8 {
 			if b != nil {
@@ -186,7 +188,7 @@ func gemmTN(m, n, k int, a, b []float64, c []float64) {
 	// B is taken a block of rows at a time, small enough to stay in cache
 	// while every row of C passes over it; blocks go in order of l.
 	kb := max(1, tnBlock/n)
-	split(m, 4, m*n*k, func(lo, hi int) {
+	kernel.Split(m, 4, m*n*k, func(lo, hi int) {
 		for l0 := 0; l0 < k; l0 += kb {
 			l1 := min(k, l0+kb)
 			i := lo

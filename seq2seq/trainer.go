@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
 )
 
 // Trainer runs training steps of a model through its Gorgonia graph: for a
@@ -62,7 +64,7 @@ func (t *Trainer) Step(ins, outs [][]int) (StepResult, error) {
 	if len(ins) != len(outs) || len(ins)*t.Copies.K() != t.rows {
 		return StepResult{}, fmt.Errorf("seq2seq: batch of %d commands and %d targets, trainer built for %d", len(ins), len(outs), t.rows/t.Copies.K())
 	}
-	defer theHelper.step()()
+	defer kernel.Step()()
 	st := t.graph.st
 	st.ins, st.outs, st.copies, st.mode, st.rng = ins, outs, t.Copies, t.Mode, t.Rand
 	st.teacher = st.teacher[:0]
