@@ -35,7 +35,7 @@ type cellType struct {
 	// forward computes units [j0, j1) of one row's new state from the row's
 	// a_x, a_h and previous state, saving what backward needs in act and
 	// aux, and computing σ and tanh a block of unitBlock units at a time
-	// (expRow, sigmoids, tanhs).
+	// (kernel.Exps, kernel.Sigmoids, kernel.Tanhs).
 	forward func(H, j0, j1 int, r cellRow)
 	// backward turns one row's gradients dh and dc with respect to the new
 	// state into those with respect to a_x and a_h, and sets dhPrev and

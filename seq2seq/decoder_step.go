@@ -91,7 +91,7 @@ func (d *decoder) stepRows(t, lo, hi int) {
 	kernel.Split(n, 1, n*V*transcendentalWork, func(a, b int) {
 		for r := a; r < b; r++ {
 			l := lp[r*V : (r+1)*V]
-			logSoftmax(l, l)
+			kernel.LogSoftmax(l, l)
 		}
 	})
 }
@@ -105,7 +105,7 @@ func (d *decoder) attend(t, r int, hp, cat []float64) {
 	a := d.attn[(t*R+r)*T : (t*R+r)*T+L]
 	mx := math.Inf(-1)
 	for j := range a {
-		a[j] = dot(h, mem[j*Hd:(j+1)*Hd])
+		a[j] = kernel.Dot(h, mem[j*Hd:(j+1)*Hd])
 		mx = max(mx, a[j])
 	}
 	var s float64
@@ -117,6 +117,6 @@ func (d *decoder) attend(t, r int, hp, cat []float64) {
 	clear(ctx)
 	for j := range a {
 		a[j] /= s
-		axpy(a[j], mem[j*Hd:(j+1)*Hd], ctx)
+		kernel.Axpy(a[j], mem[j*Hd:(j+1)*Hd], ctx)
 	}
 }

@@ -126,7 +126,7 @@ func (e *encoder) backward(dmem []float64) {
 		for r := range rows {
 			if t < e.lens[r] {
 				w := e.tokens[r*e.tmax+t]
-				axpy(1, e.dx[(t*rows+r)*E:(t*rows+r+1)*E], e.emb.G[w*E:(w+1)*E])
+				kernel.Axpy(1, e.dx[(t*rows+r)*E:(t*rows+r+1)*E], e.emb.G[w*E:(w+1)*E])
 			}
 		}
 	}
@@ -147,7 +147,7 @@ func (e *encoder) backwardDir(d int, dmem []float64) {
 		for r := range rows {
 			if t < e.lens[r] {
 				o := (r*(e.tmax+2)+t)*Hd + d*H
-				axpy(1, dmem[o:o+H], dst[r*H:(r+1)*H])
+				kernel.Axpy(1, dmem[o:o+H], dst[r*H:(r+1)*H])
 			}
 		}
 	}

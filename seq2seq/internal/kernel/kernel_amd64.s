@@ -94,9 +94,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func adamAVX2(w, grad, m, v *float64, n int, k *adamConsts)
+// func adamAVX2(w, grad, m, v *float64, n int, k *AdamConsts)
 //
-// Adam's update (see adamRow) four elements at a time; n is a multiple of 4.
+// Adam's update (see Adam) four elements at a time; n is a multiple of 4.
 TEXT ·adamAVX2(SB), NOSPLIT, $0-48
 	MOVQ w+0(FP), DI
 	MOVQ grad+8(FP), SI
@@ -444,7 +444,7 @@ donerow:
 	VZEROUPPER
 	RET
 
-// func adamAVX512(w, grad, m, v *float64, n int, k *adamConsts)
+// func adamAVX512(w, grad, m, v *float64, n int, k *AdamConsts)
 //
 // adamAVX2 eight elements at a time; n is a multiple of 8.
 TEXT ·adamAVX512(SB), NOSPLIT, $0-48
@@ -596,7 +596,7 @@ expdone:
 // c[q·ldc + p] = ((+0) + a_q·b_p) + bias[p] for the rows q = 0…7 of a and
 // p = 0…7 of b,
 // each dot product summed as dots4x4AVX2 sums it (gonum's GemvN order). b
-// is packed (packPairs): for each block of four rows, the pairs of columns
+// is packed (Pack): for each block of four rows, the pairs of columns
 // in order, each pair of the four rows side by side, so that one register
 // holds the two running sums of four dot products. k is even.
 TEXT ·dotsPacked8x8AVX512(SB), NOSPLIT, $0-56
