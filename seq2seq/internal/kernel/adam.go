@@ -3,7 +3,7 @@ package kernel
 import "math"
 
 // AdamConsts are the scalars of one Adam update, in the order the assembly
-// reads them.
+// reads them (TestAsmLayout pins their offsets).
 type AdamConsts struct {
 	C        float64 // the gradient's scale (clipping)
 	WD       float64 // λ, the weight decay

@@ -87,7 +87,8 @@ const (
 	tanhQ2 = 4.84406305325125486048e3
 )
 
-// tanhConsts are tanhWith's constants in the order tanhsAVX2 reads them.
+// tanhConsts are tanhWith's constants in the order tanhsAVX2 reads them
+// (TestAsmLayout pins their offsets).
 type tanhConsts struct {
 	one, two, mid, big, p0, p1, p2, q0, q1, q2, sign, abs float64
 }

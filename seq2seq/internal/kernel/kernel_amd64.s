@@ -1,5 +1,11 @@
 #include "textflag.h"
 
+// The AVX2 and AVX-512 kernels of kernel_amd64.go. Arguments are pointers
+// and ints, never slices (go vet checks their frame offsets); the only
+// Go values read at fixed offsets are the fields of two structs,
+// AdamConsts (adamAVX2, adamAVX512) and tanhConsts (tanhsAVX2), whose
+// offsets TestAsmLayout pins.
+
 // func accRowsAVX2(y *float64, n int, coef *float64, cstride int, b *float64, ldb, k int)
 //
 // y[0:n] += Σ_{l<k} coef[l·cstride]·b[l·ldb : l·ldb+n], l in order; n is a
