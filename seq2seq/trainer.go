@@ -12,6 +12,14 @@ import (
 // batch of B examples it chooses teacher forcing per sequence, runs the
 // fused forward and backward ops, clips the gradient and updates the
 // parameters with Adam.
+//
+// A Trainer is not safe for concurrent use, and while Step runs it owns its
+// Model, Opt, Rand and Copies.Combiner: use one Trainer per goroutine, and
+// neither decode its model nor step another Trainer of the same model
+// meanwhile. Trainers of distinct models may step at once in different
+// goroutines (as the experiments' -jobs 2 does); the helper thread that
+// takes half of a lone step's loops (kernel.Split) then stays asleep,
+// which changes no result.
 type Trainer struct {
 	Model   *Model
 	Opt     *Adam
