@@ -26,7 +26,8 @@ const spinRounds = 1 << 18
 
 // Split runs f over [0, n): in two parts, the upper one on the helper, when
 // work ≥ splitWork and the helper is free, else at once on the caller. The
-// cut is a multiple of align.
+// cut is a multiple of align, and f must allow its two parts to run at
+// once. f may itself call Split, which then runs on one thread.
 func Split(n, align, work int, f func(lo, hi int)) {
 	cut := (n / 2) &^ (align - 1)
 	if work < splitWork || cut == 0 || !theHelper.post(f, cut, n) {
