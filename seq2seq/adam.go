@@ -1,8 +1,12 @@
 package seq2seq
 
-import "math"
+import (
+	"math"
 
-// adamWork is the cost of one element's update in multiply-adds (see split).
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
+)
+
+// adamWork is the cost of one element's update in multiply-adds (see kernel.Split).
 const adamWork = 4
 
 // Adam is PyTorch's Adam with coupled L2 weight decay, preceded by
@@ -30,7 +34,7 @@ func NewAdam(lr, weightDecay, clip float64) *Adam {
 func GradNorm(ps []*Param) float64 {
 	var s float64
 	for _, p := range ps {
-		s += dot(p.G, p.G)
+		s += kernel.Dot(p.G, p.G)
 	}
 	return math.Sqrt(s)
 }
@@ -52,11 +56,11 @@ func (a *Adam) Update(ps []*Param) float64 {
 	a.Step++
 	bc1 := 1 - math.Pow(a.Beta1, float64(a.Step))
 	bc2 := 1 - math.Pow(a.Beta2, float64(a.Step))
-	k := &adamConsts{c: c, wd: a.WeightDecay, b1: a.Beta1, omb1: 1 - a.Beta1, b2: a.Beta2, omb2: 1 - a.Beta2,
-		step: a.LR / bc1, s2: 1 / math.Sqrt(bc2), eps: a.Eps}
+	k := &kernel.AdamConsts{C: c, WD: a.WeightDecay, B1: a.Beta1, OmB1: 1 - a.Beta1, B2: a.Beta2, OmB2: 1 - a.Beta2,
+		Step: a.LR / bc1, S2: 1 / math.Sqrt(bc2), Eps: a.Eps}
 	for i, p := range ps {
-		split(len(p.W), 4, len(p.W)*adamWork, func(lo, hi int) {
-			adamRow(p.W[lo:hi], p.G[lo:hi], a.M[i][lo:hi], a.V[i][lo:hi], k)
+		kernel.Split(len(p.W), 4, len(p.W)*adamWork, func(lo, hi int) {
+			kernel.Adam(p.W[lo:hi], p.G[lo:hi], a.M[i][lo:hi], a.V[i][lo:hi], k)
 		})
 	}
 	return norm

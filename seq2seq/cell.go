@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
 )
 
 // CellKind names a recurrent cell: one of CellKinds.
@@ -33,7 +35,7 @@ type cellType struct {
 	// forward computes units [j0, j1) of one row's new state from the row's
 	// a_x, a_h and previous state, saving what backward needs in act and
 	// aux, and computing σ and tanh a block of unitBlock units at a time
-	// (expRow, sigmoids, tanhs).
+	// (kernel.Exps, kernel.Sigmoids, kernel.Tanhs).
 	forward func(H, j0, j1 int, r cellRow)
 	// backward turns one row's gradients dh and dc with respect to the new
 	// state into those with respect to a_x and a_h, and sets dhPrev and
@@ -165,12 +167,12 @@ func (c *cell) backward(rows int, dh, dc, act, aux, hPrev, cPrev, dax, dah, dhPr
 }
 
 // transcendentalWork is the cost of one exp or tanh in multiply-adds, for
-// deciding when to split a loop of them (see split).
+// deciding when to split a loop of them (see kernel.Split).
 const transcendentalWork = 16
 
 // forwardRows is forward over all units, split over two threads when big.
 func (c *cell) forwardRows(rows int, ax, ah, hPrev, cPrev, h, cNext, act, aux []float64) {
-	split(c.hid, 4, rows*c.hid*(c.typ.gates+1)*transcendentalWork, func(lo, hi int) {
+	kernel.Split(c.hid, 4, rows*c.hid*(c.typ.gates+1)*transcendentalWork, func(lo, hi int) {
 		c.forward(rows, lo, hi, ax, ah, hPrev, cPrev, h, cNext, act, aux)
 	})
 }

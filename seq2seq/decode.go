@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
 )
 
 // decodeChunk bounds the rows decoded at once, and so the memory used.
@@ -37,7 +39,7 @@ func (m *Model) Greedy(ins [][]int, cp Copies, mode Mode) ([][]int, error) {
 	for len(m.twins) < workers {
 		m.twins = append(m.twins, m.twin())
 	}
-	defer theHelper.hold()()
+	defer kernel.Hold()()
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {

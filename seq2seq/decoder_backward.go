@@ -1,6 +1,10 @@
 package seq2seq
 
-import "math"
+import (
+	"math"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
+)
 
 // decoderGrads holds the decoder's backward pass: the gradients of every
 // step's log-probabilities (dlog), cell pre-activations (dax, dah) and
@@ -82,20 +86,20 @@ func (d *decoder) backward(scale float64, dmem, dw []float64) {
 	}
 	for r := range R {
 		m := dmem[r*(T+2)*Hd:]
-		axpy(1, d.dH[r*Hd:(r+1)*Hd], m[T*Hd:(T+1)*Hd])
+		kernel.Axpy(1, d.dH[r*Hd:(r+1)*Hd], m[T*Hd:(T+1)*Hd])
 		if carriesC {
-			axpy(1, d.dC[r*Hd:(r+1)*Hd], m[(T+1)*Hd:(T+2)*Hd])
+			kernel.Axpy(1, d.dC[r*Hd:(r+1)*Hd], m[(T+1)*Hd:(T+2)*Hd])
 		}
 	}
 	n := S * R
-	gemmTN(V, Hd, n, d.dlog[:n*V], d.hs[R*Hd:(S+1)*R*Hd], d.wo.G)
-	sumRows(d.bo.G, d.dlog[:n*V])
-	gemmTN(W, Hd, n, d.dax[:n*W], d.u[:n*Hd], d.cell.wx.G)
-	sumRows(d.cell.bx.G, d.dax[:n*W])
-	gemmTN(W, Hd, n, d.dah[:n*W], d.hs[:n*Hd], d.cell.wh.G)
-	sumRows(d.cell.bh.G, d.dah[:n*W])
-	gemmTN(Hd, C, n, d.dupre[:n*Hd], d.cat[:n*C], d.wc.G)
-	sumRows(d.bc.G, d.dupre[:n*Hd])
+	kernel.GemmTN(V, Hd, n, d.dlog[:n*V], d.hs[R*Hd:(S+1)*R*Hd], d.wo.G)
+	kernel.SumRows(d.bo.G, d.dlog[:n*V])
+	kernel.GemmTN(W, Hd, n, d.dax[:n*W], d.u[:n*Hd], d.cell.wx.G)
+	kernel.SumRows(d.cell.bx.G, d.dax[:n*W])
+	kernel.GemmTN(W, Hd, n, d.dah[:n*W], d.hs[:n*Hd], d.cell.wh.G)
+	kernel.SumRows(d.cell.bh.G, d.dah[:n*W])
+	kernel.GemmTN(Hd, C, n, d.dupre[:n*Hd], d.cat[:n*C], d.wc.G)
+	kernel.SumRows(d.bc.G, d.dupre[:n*Hd])
 }
 
 // backwardRows runs the backward pass of step t for rows [lo, hi): from
@@ -107,11 +111,11 @@ func (d *decoder) backwardRows(t, lo, hi int, dmem []float64) {
 	at := func(x []float64, w int) []float64 { return x[(t*R+lo)*w : (t*R+hi)*w] }
 	rows := func(x []float64, w int) []float64 { return x[lo*w : hi*w] }
 	dH, dC, dP, dQ := rows(d.dH, Hd), rows(d.dC, Hd), rows(d.dP, Hd), rows(d.dQ, Hd)
-	gemmNN(n, Hd, V, at(d.dlog, V), d.wo.W, 1, dH)
+	kernel.GemmNN(n, Hd, V, at(d.dlog, V), d.wo.W, 1, dH)
 	dax, dah, hp := at(d.dax, W), at(d.dah, W), at(d.hs, Hd)
 	d.cell.backward(n, dH, dC, at(d.act, W), at(d.aux, Hd), hp, at(d.cs, Hd), dax, dah, dP, dQ)
 	du := rows(d.du, Hd)
-	gemmNN(n, Hd, W, dax, d.cell.wx.W, 0, du)
+	kernel.GemmNN(n, Hd, W, dax, d.cell.wx.W, 0, du)
 	dupre, upre := at(d.dupre, Hd), at(d.upre, Hd)
 	for i, v := range upre {
 		if v > 0 {
@@ -121,7 +125,7 @@ func (d *decoder) backwardRows(t, lo, hi int, dmem []float64) {
 		}
 	}
 	dcat := rows(d.dcat, C)
-	gemmNN(n, C, Hd, dupre, d.wc.W, 0, dcat)
+	kernel.GemmNN(n, C, Hd, dupre, d.wc.W, 0, dcat)
 	mask := at(d.mask, E)
 	hpAll := d.hs[t*R*Hd : (t+1)*R*Hd]
 	for i := range n {
@@ -141,16 +145,16 @@ func (d *decoder) backwardRows(t, lo, hi int, dmem []float64) {
 		var s float64
 		da := d.da[:0]
 		for j := range a {
-			da = append(da, dot(dctx, mem[j*Hd:(j+1)*Hd]))
+			da = append(da, kernel.Dot(dctx, mem[j*Hd:(j+1)*Hd]))
 			s += a[j] * da[j]
 		}
 		for j, aj := range a {
 			oj, doj := mem[j*Hd:(j+1)*Hd], dm[j*Hd:(j+1)*Hd]
-			axpy(aj, dctx, doj)
+			kernel.Axpy(aj, dctx, doj)
 			ds := aj * (da[j] - s)
-			axpy(ds, oj, dh)
-			axpy(ds, h, doj)
+			kernel.Axpy(ds, oj, dh)
+			kernel.Axpy(ds, h, doj)
 		}
 	}
-	gemmNN(n, Hd, W, dah, d.cell.wh.W, 1, dP)
+	kernel.GemmNN(n, Hd, W, dah, d.cell.wh.W, 1, dP)
 }

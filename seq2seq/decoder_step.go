@@ -1,6 +1,10 @@
 package seq2seq
 
-import "math"
+import (
+	"math"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
+)
 
 // step runs step t for the rows computed at t. Every row draws its dropout
 // mask, so the random stream does not depend on which rows idle.
@@ -65,7 +69,7 @@ func (d *decoder) stepRows(t, lo, hi int) {
 	at := func(x []float64, w int) []float64 { return x[(t*R+lo)*w : (t*R+hi)*w] }
 	if d.attention {
 		hp, cat := d.hs[t*R*Hd:(t+1)*R*Hd], d.cat[t*R*C:(t+1)*R*C]
-		split(n, 1, n*Hd*(d.tmax+1)*2, func(a, b int) {
+		kernel.Split(n, 1, n*Hd*(d.tmax+1)*2, func(a, b int) {
 			for r := lo + a; r < lo+b; r++ {
 				d.attend(t, r, hp, cat)
 			}
@@ -84,10 +88,10 @@ func (d *decoder) stepRows(t, lo, hi int) {
 	d.cell.forwardRows(n, ax, ah, hp, at(d.cs, Hd), h, cn, at(d.act, W), at(d.aux, Hd))
 	lp := at(d.logp, V)
 	mulWeights(n, h, d.wo, d.bo, lp)
-	split(n, 1, n*V*transcendentalWork, func(a, b int) {
+	kernel.Split(n, 1, n*V*transcendentalWork, func(a, b int) {
 		for r := a; r < b; r++ {
 			l := lp[r*V : (r+1)*V]
-			logSoftmax(l, l)
+			kernel.LogSoftmax(l, l)
 		}
 	})
 }
@@ -101,7 +105,7 @@ func (d *decoder) attend(t, r int, hp, cat []float64) {
 	a := d.attn[(t*R+r)*T : (t*R+r)*T+L]
 	mx := math.Inf(-1)
 	for j := range a {
-		a[j] = dot(h, mem[j*Hd:(j+1)*Hd])
+		a[j] = kernel.Dot(h, mem[j*Hd:(j+1)*Hd])
 		mx = max(mx, a[j])
 	}
 	var s float64
@@ -113,6 +117,6 @@ func (d *decoder) attend(t, r int, hp, cat []float64) {
 	clear(ctx)
 	for j := range a {
 		a[j] /= s
-		axpy(a[j], mem[j*Hd:(j+1)*Hd], ctx)
+		kernel.Axpy(a[j], mem[j*Hd:(j+1)*Hd], ctx)
 	}
 }

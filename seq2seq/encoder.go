@@ -1,6 +1,10 @@
 package seq2seq
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
+)
 
 // encoder embeds the command and runs one recurrent layer over it in one or
 // both directions:
@@ -74,7 +78,7 @@ func (e *encoder) forward(rows int, tokens, lens []int, mem []float64) {
 	}
 	clear(mem[:rows*(e.tmax+2)*Hd])
 	// The directions are independent: they run on two threads when big.
-	split(len(e.dirs), 1, rows*T*Hd*e.dirs[0].cell.width(), func(lo, hi int) {
+	kernel.Split(len(e.dirs), 1, rows*T*Hd*e.dirs[0].cell.width(), func(lo, hi int) {
 		for d := lo; d < hi; d++ {
 			e.forwardDir(d, rows, T, lens, mem)
 		}
@@ -107,7 +111,7 @@ func (e *encoder) forwardDir(d, rows, T int, lens []int, mem []float64) {
 // memory written by the last forward.
 func (e *encoder) backward(dmem []float64) {
 	E, rows, T := e.emb.Shape[1], e.rows, e.steps
-	split(len(e.dirs), 1, rows*T*e.width()*e.dirs[0].cell.width(), func(lo, hi int) {
+	kernel.Split(len(e.dirs), 1, rows*T*e.width()*e.dirs[0].cell.width(), func(lo, hi int) {
 		for d := lo; d < hi; d++ {
 			e.backwardDir(d, dmem)
 		}
@@ -122,7 +126,7 @@ func (e *encoder) backward(dmem []float64) {
 		for r := range rows {
 			if t < e.lens[r] {
 				w := e.tokens[r*e.tmax+t]
-				axpy(1, e.dx[(t*rows+r)*E:(t*rows+r+1)*E], e.emb.G[w*E:(w+1)*E])
+				kernel.Axpy(1, e.dx[(t*rows+r)*E:(t*rows+r+1)*E], e.emb.G[w*E:(w+1)*E])
 			}
 		}
 	}
@@ -143,7 +147,7 @@ func (e *encoder) backwardDir(d int, dmem []float64) {
 		for r := range rows {
 			if t < e.lens[r] {
 				o := (r*(e.tmax+2)+t)*Hd + d*H
-				axpy(1, dmem[o:o+H], dst[r*H:(r+1)*H])
+				kernel.Axpy(1, dmem[o:o+H], dst[r*H:(r+1)*H])
 			}
 		}
 	}

@@ -31,9 +31,9 @@ import (
 // DecodeNLL's gradient op computes, and adds the gradient of the features
 // to DecodeNLL's gradient of the memory for Encode's.
 //
-// The fused ops run this package's hand-written kernels over gonum BLAS;
-// their gradient ops run the matching backward kernels, once per step for
-// all inputs of an op. The graph uses none of Gorgonia's slice or concat
+// The fused ops run this package's hand-written kernels over the products
+// of package kernel; their gradient ops run the matching backward kernels,
+// once per step for all inputs of an op. The graph uses none of Gorgonia's slice or concat
 // ops, whose one-byte hashes merge distinct nodes and silently corrupt
 // gradients, and every op here hashes its full identity.
 type graph struct {

@@ -1,6 +1,10 @@
 package seq2seq
 
-import "math"
+import (
+	"math"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
+)
 
 // gruCell is the gated recurrent unit (PyTorch's nn.GRU, gates r, z, n):
 //
@@ -22,17 +26,17 @@ func gruForward(H, j0, j1 int, r cellRow) {
 			e[j-b0] = -(x[j] + hh[j])
 			e[nb+j-b0] = -(x[H+j] + hh[H+j])
 		}
-		expRow(e[:2*nb], e[:2*nb])
-		sigmoids(a[b0:b1], e[:nb])
-		sigmoids(a[H+b0:H+b1], e[nb:2*nb])
+		kernel.Exps(e[:2*nb], e[:2*nb])
+		kernel.Sigmoids(a[b0:b1], e[:nb])
+		kernel.Sigmoids(a[H+b0:H+b1], e[nb:2*nb])
 		for j := b0; j < b1; j++ {
 			ahn[j] = hh[2*H+j]
 			v := x[2*H+j] + a[j]*hh[2*H+j]
 			a[2*H+j] = v
 			e[2*nb+j-b0] = 2 * math.Abs(v)
 		}
-		expRow(e[2*nb:3*nb], e[2*nb:3*nb])
-		tanhs(a[2*H+b0:2*H+b1], a[2*H+b0:2*H+b1], e[2*nb:3*nb])
+		kernel.Exps(e[2*nb:3*nb], e[2*nb:3*nb])
+		kernel.Tanhs(a[2*H+b0:2*H+b1], a[2*H+b0:2*H+b1], e[2*nb:3*nb])
 		for j := b0; j < b1; j++ {
 			z, n := a[H+j], a[2*H+j]
 			hn[j] = (1-z)*n + z*hp[j]

@@ -1,6 +1,10 @@
 package seq2seq
 
-import "math"
+import (
+	"math"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
+)
 
 // lstmCell is the long short-term memory cell (PyTorch's nn.LSTM, gates i,
 // f, g, o), which carries a c state besides h:
@@ -28,17 +32,17 @@ func lstmForward(H, j0, j1 int, r cellRow) {
 			e[2*nb+k] = 2 * math.Abs(a[2*H+j])
 			e[3*nb+k] = -(x[3*H+j] + hh[3*H+j])
 		}
-		expRow(e[:4*nb], e[:4*nb])
-		sigmoids(a[b0:b1], e[:nb])
-		sigmoids(a[H+b0:H+b1], e[nb:2*nb])
-		tanhs(a[2*H+b0:2*H+b1], a[2*H+b0:2*H+b1], e[2*nb:3*nb])
-		sigmoids(a[3*H+b0:3*H+b1], e[3*nb:4*nb])
+		kernel.Exps(e[:4*nb], e[:4*nb])
+		kernel.Sigmoids(a[b0:b1], e[:nb])
+		kernel.Sigmoids(a[H+b0:H+b1], e[nb:2*nb])
+		kernel.Tanhs(a[2*H+b0:2*H+b1], a[2*H+b0:2*H+b1], e[2*nb:3*nb])
+		kernel.Sigmoids(a[3*H+b0:3*H+b1], e[3*nb:4*nb])
 		for j := b0; j < b1; j++ {
 			cn[j] = a[H+j]*cp[j] + a[j]*a[2*H+j]
 			e[j-b0] = 2 * math.Abs(cn[j])
 		}
-		expRow(e[:nb], e[:nb])
-		tanhs(tc[b0:b1], cn[b0:b1], e[:nb])
+		kernel.Exps(e[:nb], e[:nb])
+		kernel.Tanhs(tc[b0:b1], cn[b0:b1], e[:nb])
 		for j := b0; j < b1; j++ {
 			hn[j] = a[3*H+j] * tc[j]
 		}

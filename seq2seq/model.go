@@ -25,6 +25,15 @@ func (c Copies) K() int { return max(1, len(c.In)) }
 
 // Model is the encoder–decoder of the package comment. Its parameters live
 // in Params; the Gorgonia graph of a Trainer reads and writes them in place.
+//
+// A Model is not safe for concurrent use: training (Trainer.Step) and
+// decoding (Greedy, Accuracy) both write its buffers, and decoding packs
+// its weights (and gathers a tied model's), so one goroutine at a time may
+// use it. Greedy itself spreads its chunks over up to GOMAXPROCS
+// goroutines, each a twin of the model with buffers of its own reading the
+// shared parameters, and keeps the kernel helper thread asleep meanwhile;
+// its outputs do not depend on the number of workers. Distinct models may
+// be trained and decoded concurrently.
 type Model struct {
 	Config Config
 	enc    *encoder

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/scan-equitune/equitune/scan"
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
 	"github.com/scan-equitune/equitune/verbgroups"
 )
 
@@ -80,6 +81,26 @@ func TestNumericsPinned(t *testing.T) {
 			}
 		}
 	})
+}
+
+// withKernels runs f with the assembly kernels off ("go") and on ("avx2",
+// when the CPU has them), restoring the setting afterwards.
+func withKernels(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	saved := kernel.UseAssembly(false)
+	defer kernel.UseAssembly(saved)
+	for _, on := range []bool{false, true} {
+		if on && !saved {
+			t.Log("no AVX2: only the Go kernels run")
+			continue
+		}
+		kernel.UseAssembly(on)
+		name := "go"
+		if on {
+			name = "avx2"
+		}
+		t.Run(name, f)
+	}
 }
 
 // numericsDigest trains the reference model (with decoder embedding width

@@ -3,6 +3,8 @@ package seq2seq
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
 )
 
 // Param is one learnable tensor: its values W, its gradient G (same length)
@@ -12,7 +14,7 @@ type Param struct {
 	Shape []int
 	W, G  []float64
 
-	packed []float64 // W packed by packPairs while greedy decoding runs, else nil
+	packed []float64 // W packed by kernel.Pack while greedy decoding runs, else nil
 	pbuf   []float64 // packed's storage
 }
 
@@ -38,6 +40,31 @@ func (p *Param) normal(r *rand.Rand) {
 		p.W[i] = r.NormFloat64()
 	}
 }
+
+// mulWeights sets C = A·Wᵀ + b (kernel.Linear) for A (m×k), the weight
+// matrix w (n×k) and the bias b (n; nil for none), on w's packed copy when
+// it has one.
+func mulWeights(m int, a []float64, w, b *Param, c []float64) {
+	var bias []float64
+	if b != nil {
+		bias = b.W
+	}
+	kernel.Linear(m, w.Shape[0], w.Shape[1], a, w.W, w.packed, bias, c)
+}
+
+// pack makes w's packed copy (kernel.Pack) if it is a matrix the packed
+// kernels can use; unpack drops it.
+func (w *Param) pack() {
+	if len(w.Shape) != 2 {
+		return
+	}
+	w.packed = kernel.Pack(w.pbuf, w.W, w.Shape[0], w.Shape[1])
+	if w.packed != nil {
+		w.pbuf = w.packed
+	}
+}
+
+func (w *Param) unpack() { w.packed = nil }
 
 // invSqrt returns 1/√n.
 func invSqrt(n int) float64 { return 1 / math.Sqrt(float64(n)) }

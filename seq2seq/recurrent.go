@@ -1,5 +1,7 @@
 package seq2seq
 
+import "github.com/scan-equitune/equitune/seq2seq/internal/kernel"
+
 // recurrent runs one cell over a padded batch of sequences in one direction.
 // Row r has length L_r; at a time t ≥ L_r the state is carried unchanged, so
 // the forward direction ends on the state after its last word and the
@@ -107,19 +109,19 @@ func (l *recurrent) backward(lens []int, dout func(t int, dst []float64), dhFina
 				copy(l.dq[r*H:(r+1)*H], l.dc[r*H:(r+1)*H])
 			}
 		}
-		gemmNN(rows, H, W, dah, c.wh.W, 1, l.dp)
+		kernel.GemmNN(rows, H, W, dah, c.wh.W, 1, l.dp)
 		l.dh, l.dp = l.dp, l.dh
 		l.dc, l.dq = l.dq, l.dc
 	}
-	gemmTN(W, H, n, l.dah, l.hs[:n*H], c.wh.G)
-	gemmTN(W, c.in, n, l.dax, l.x, c.wx.G)
-	sumRows(c.bx.G, l.dax)
-	sumRows(c.bh.G, l.dah)
+	kernel.GemmTN(W, H, n, l.dah, l.hs[:n*H], c.wh.G)
+	kernel.GemmTN(W, c.in, n, l.dax, l.x, c.wx.G)
+	kernel.SumRows(c.bx.G, l.dax)
+	kernel.SumRows(c.bh.G, l.dah)
 }
 
 // addInputGrad adds the gradient of the last backward's input to dx
 // (T×R×in).
 func (l *recurrent) addInputGrad(dx []float64) {
 	n := l.steps * l.rows
-	gemmNN(n, l.cell.in, l.cell.width(), l.dax, l.cell.wx.W, 1, dx)
+	kernel.GemmNN(n, l.cell.in, l.cell.width(), l.dax, l.cell.wx.W, 1, dx)
 }

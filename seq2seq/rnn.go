@@ -1,6 +1,10 @@
 package seq2seq
 
-import "math"
+import (
+	"math"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
+)
 
 // rnnCell is the Elman cell with tanh (PyTorch's nn.RNN):
 //
@@ -20,8 +24,8 @@ func rnnForward(H, j0, j1 int, r cellRow) {
 			a[j] = x[j] + hh[j]
 			e[j-b0] = 2 * math.Abs(a[j])
 		}
-		expRow(e[:nb], e[:nb])
-		tanhs(a[b0:b1], a[b0:b1], e[:nb])
+		kernel.Exps(e[:nb], e[:nb])
+		kernel.Tanhs(a[b0:b1], a[b0:b1], e[:nb])
 		copy(hn[b0:b1], a[b0:b1])
 	}
 }

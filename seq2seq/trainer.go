@@ -4,12 +4,22 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/scan-equitune/equitune/seq2seq/internal/kernel"
 )
 
 // Trainer runs training steps of a model through its Gorgonia graph: for a
 // batch of B examples it chooses teacher forcing per sequence, runs the
 // fused forward and backward ops, clips the gradient and updates the
 // parameters with Adam.
+//
+// A Trainer is not safe for concurrent use, and while Step runs it owns its
+// Model, Opt, Rand and Copies.Combiner: use one Trainer per goroutine, and
+// neither decode its model nor step another Trainer of the same model
+// meanwhile. Trainers of distinct models may step at once in different
+// goroutines (as the experiments' -jobs 2 does); the helper thread that
+// takes half of a lone step's loops (kernel.Split) then stays asleep,
+// which changes no result.
 type Trainer struct {
 	Model   *Model
 	Opt     *Adam
@@ -62,7 +72,7 @@ func (t *Trainer) Step(ins, outs [][]int) (StepResult, error) {
 	if len(ins) != len(outs) || len(ins)*t.Copies.K() != t.rows {
 		return StepResult{}, fmt.Errorf("seq2seq: batch of %d commands and %d targets, trainer built for %d", len(ins), len(outs), t.rows/t.Copies.K())
 	}
-	defer theHelper.step()()
+	defer kernel.Step()()
 	st := t.graph.st
 	st.ins, st.outs, st.copies, st.mode, st.rng = ins, outs, t.Copies, t.Mode, t.Rand
 	st.teacher = st.teacher[:0]

@@ -1,5 +1,11 @@
 #include "textflag.h"
 
+// The AVX2 and AVX-512 kernels of kernel_amd64.go. Arguments are pointers
+// and ints, never slices (go vet checks their frame offsets); the only
+// Go values read at fixed offsets are the fields of two structs,
+// AdamConsts (adamAVX2, adamAVX512) and tanhConsts (tanhsAVX2), whose
+// offsets TestAsmLayout pins.
+
 // func accRowsAVX2(y *float64, n int, coef *float64, cstride int, b *float64, ldb, k int)
 //
 // y[0:n] += Σ_{l<k} coef[l·cstride]·b[l·ldb : l·ldb+n], l in order; n is a
@@ -94,9 +100,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func adamAVX2(w, grad, m, v *float64, n int, k *adamConsts)
+// func adamAVX2(w, grad, m, v *float64, n int, k *AdamConsts)
 //
-// Adam's update (see adamRow) four elements at a time; n is a multiple of 4.
+// Adam's update (see Adam) four elements at a time; n is a multiple of 4.
 TEXT ·adamAVX2(SB), NOSPLIT, $0-48
 	MOVQ w+0(FP), DI
 	MOVQ grad+8(FP), SI
@@ -444,7 +450,7 @@ donerow:
 	VZEROUPPER
 	RET
 
-// func adamAVX512(w, grad, m, v *float64, n int, k *adamConsts)
+// func adamAVX512(w, grad, m, v *float64, n int, k *AdamConsts)
 //
 // adamAVX2 eight elements at a time; n is a multiple of 8.
 TEXT ·adamAVX512(SB), NOSPLIT, $0-48
@@ -596,7 +602,7 @@ expdone:
 // c[q·ldc + p] = ((+0) + a_q·b_p) + bias[p] for the rows q = 0…7 of a and
 // p = 0…7 of b,
 // each dot product summed as dots4x4AVX2 sums it (gonum's GemvN order). b
-// is packed (packPairs): for each block of four rows, the pairs of columns
+// is packed (Pack): for each block of four rows, the pairs of columns
 // in order, each pair of the four rows side by side, so that one register
 // holds the two running sums of four dot products. k is even.
 TEXT ·dotsPacked8x8AVX512(SB), NOSPLIT, $0-56

@@ -1,4 +1,4 @@
-package seq2seq
+package kernel
 
 import (
 	"math"
@@ -6,26 +6,6 @@ import (
 	"slices"
 	"testing"
 )
-
-// withKernels runs f with the assembly kernels on and off (when the CPU has
-// them), restoring the setting afterwards.
-func withKernels(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	saved := useAVX2
-	defer func() { useAVX2 = saved }()
-	for _, on := range []bool{false, true} {
-		if on && !saved {
-			t.Log("no AVX2: only the Go kernels run")
-			continue
-		}
-		useAVX2 = on
-		name := "go"
-		if on {
-			name = "avx2"
-		}
-		t.Run(name, f)
-	}
-}
 
 // randomValues returns n values of mixed signs spanning many magnitudes,
 // with a few zeros.
@@ -80,10 +60,10 @@ func TestKernelsAgreeBitwise(t *testing.T) {
 			for _, k := range []int{1, 2, 4, 6, 8, 64} {
 				a, b := randomValues(r, m*k), randomValues(r, n*k)
 				ca, cg := make([]float64, m*n), make([]float64, m*n)
-				run(true, func() { gemmNT(m, n, k, a, b, 0, ca) })
-				run(false, func() { gemmNT(m, n, k, a, b, 0, cg) })
+				run(true, func() { GemmNT(m, n, k, a, b, 0, ca) })
+				run(false, func() { GemmNT(m, n, k, a, b, 0, cg) })
 				if !bitsEqual(ca, cg) {
-					t.Fatalf("gemmNT m=%d n=%d k=%d: assembly and Dgemv differ", m, n, k)
+					t.Fatalf("GemmNT m=%d n=%d k=%d: assembly and Dgemv differ", m, n, k)
 				}
 			}
 		}
@@ -94,21 +74,21 @@ func TestKernelsAgreeBitwise(t *testing.T) {
 			v[i] = math.Abs(v[i])
 		}
 		m := randomValues(r, n)
-		k := &adamConsts{c: 0.7, wd: 1e-4, b1: 0.9, omb1: 1 - 0.9, b2: 0.999, omb2: 1 - 0.999, step: 3e-4, s2: 1.7, eps: 1e-8}
+		k := &AdamConsts{C: 0.7, WD: 1e-4, B1: 0.9, OmB1: 1 - 0.9, B2: 0.999, OmB2: 1 - 0.999, Step: 3e-4, S2: 1.7, Eps: 1e-8}
 		wa, ma, va := slices.Clone(w), slices.Clone(m), slices.Clone(v)
 		w2, m2, v2 := slices.Clone(w), slices.Clone(m), slices.Clone(v)
-		run(true, func() { adamRow(wa, g, ma, va, k) })
+		run(true, func() { Adam(wa, g, ma, va, k) })
 		run(true, func() {
 			defer func(saved bool) { hasAVX512 = saved }(hasAVX512)
 			hasAVX512 = false
-			adamRow(w2, g, m2, v2, k)
+			Adam(w2, g, m2, v2, k)
 		})
-		run(false, func() { adamRow(w, g, m, v, k) })
+		run(false, func() { Adam(w, g, m, v, k) })
 		if !bitsEqual(wa, w) || !bitsEqual(ma, m) || !bitsEqual(va, v) {
-			t.Fatalf("adamRow n=%d: assembly (AVX-512: %v) and Go differ", n, hasAVX512)
+			t.Fatalf("Adam n=%d: assembly (AVX-512: %v) and Go differ", n, hasAVX512)
 		}
 		if !bitsEqual(w2, w) || !bitsEqual(m2, m) || !bitsEqual(v2, v) {
-			t.Fatalf("adamRow n=%d: AVX2 assembly and Go differ", n)
+			t.Fatalf("Adam n=%d: AVX2 assembly and Go differ", n)
 		}
 	}
 }
@@ -117,10 +97,10 @@ func bitsEqual(a, b []float64) bool {
 	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
 }
 
-// TestExpRowIsMathExp checks expRow against math.Exp bit for bit, over
+// TestExpsIsMathExp checks Exps against math.Exp bit for bit, over
 // ordinary arguments of several scales and the edge cases the kernel leaves
 // to math.Exp (overflow, underflow, infinities, NaN).
-func TestExpRowIsMathExp(t *testing.T) {
+func TestExpsIsMathExp(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	var x []float64
 	for _, s := range []float64{1e-300, 1e-8, 0.1, 1, 5, 40, 300, 708, 800} {
@@ -132,18 +112,18 @@ func TestExpRowIsMathExp(t *testing.T) {
 		math.Inf(1), math.Inf(-1), math.NaN(), 1e-310, 3, 0.5)
 	for _, n := range []int{len(x), 1, 3, 5, 13, 17, 21} {
 		got, got2 := make([]float64, n), make([]float64, n)
-		expRow(got, x[len(x)-n:])
+		Exps(got, x[len(x)-n:])
 		func() { // the AVX2 kernel alone
 			defer func(saved bool) { hasAVX512 = saved }(hasAVX512)
 			hasAVX512 = false
-			expRow(got2, x[len(x)-n:])
+			Exps(got2, x[len(x)-n:])
 		}()
 		if !bitsEqual(got, got2) {
-			t.Fatalf("n=%d: expRow with and without AVX-512 differ", n)
+			t.Fatalf("n=%d: Exps with and without AVX-512 differ", n)
 		}
 		for i, v := range x[len(x)-n:] {
 			if want := math.Exp(v); math.Float64bits(got[i]) != math.Float64bits(want) && !(math.IsNaN(want) && math.IsNaN(got[i])) {
-				t.Fatalf("expRow(%v) = %v, math.Exp = %v", v, got[i], want)
+				t.Fatalf("Exps(%v) = %v, math.Exp = %v", v, got[i], want)
 			}
 		}
 	}
@@ -171,22 +151,22 @@ func TestTanhWithIsMathTanh(t *testing.T) {
 	// The vector forms, over every alignment of the special values.
 	for off := range 4 {
 		th, sg := make([]float64, len(x)-off), make([]float64, len(x)-off)
-		tanhs(th, x[off:], s[off:])
-		sigmoids(sg, s[off:])
+		Tanhs(th, x[off:], s[off:])
+		Sigmoids(sg, s[off:])
 		for i, v := range x[off:] {
 			if want := math.Tanh(v); !same(th[i], want) {
-				t.Fatalf("tanhs(%v) = %v, math.Tanh = %v", v, th[i], want)
+				t.Fatalf("Tanhs(%v) = %v, math.Tanh = %v", v, th[i], want)
 			}
 			if want := 1 / (1 + s[off+i]); !same(sg[i], want) {
-				t.Fatalf("sigmoids(%v) = %v, want %v", s[off+i], sg[i], want)
+				t.Fatalf("Sigmoids(%v) = %v, want %v", s[off+i], sg[i], want)
 			}
 		}
 	}
 }
 
-// TestPackedProductIsGemmNT checks the AVX-512 products on packed weights
-// against gemmNT bit for bit.
-func TestPackedProductIsGemmNT(t *testing.T) {
+// TestLinearPackedIsGemmNT checks Linear on packed weights (the AVX-512
+// kernels) against GemmNT followed by addRows bit for bit.
+func TestLinearPackedIsGemmNT(t *testing.T) {
 	if !useAVX2 || !hasPacked {
 		t.Skip("no AVX-512 kernels on this CPU")
 	}
@@ -194,21 +174,20 @@ func TestPackedProductIsGemmNT(t *testing.T) {
 	for _, m := range []int{1, 3, 8, 9, 17, 128} {
 		for _, n := range []int{4, 8, 13, 16, 24, 512} {
 			for _, k := range []int{2, 6, 64, 192} {
-				w, b := newParam("w", n, k), newParam("b", n)
-				copy(w.W, randomValues(r, n*k))
-				copy(b.W, randomValues(r, n))
-				a := randomValues(r, m*k)
-				for _, bias := range []*Param{nil, b} {
+				w, b, a := randomValues(r, n*k), randomValues(r, n), randomValues(r, m*k)
+				packed := Pack(nil, w, n, k)
+				if (packed != nil) != (n >= 8) {
+					t.Fatalf("n=%d k=%d: Pack returned %d values", n, k, len(packed))
+				}
+				for _, bias := range [][]float64{nil, b} {
 					want, got := make([]float64, m*n), make([]float64, m*n)
-					gemmNT(m, n, k, a, w.W, 0, want)
+					GemmNT(m, n, k, a, w, 0, want)
 					if bias != nil {
-						addRows(want, bias.W)
+						addRows(want, bias)
 					}
-					w.pack()
-					mulWeights(m, a, w, bias, got)
-					w.unpack()
+					Linear(m, n, k, a, w, packed, bias, got)
 					if !bitsEqual(got, want) {
-						t.Fatalf("m=%d n=%d k=%d bias=%v: packed product and gemmNT + addRows differ", m, n, k, bias != nil)
+						t.Fatalf("m=%d n=%d k=%d bias=%v: packed product and GemmNT + addRows differ", m, n, k, bias != nil)
 					}
 				}
 			}

@@ -1,4 +1,4 @@
-package seq2seq
+package kernel
 
 import (
 	"math/rand/v2"
@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestSplitCoversEachIndexOnce runs split from several goroutines at once,
+// TestSplitCoversEachIndexOnce runs Split from several goroutines at once,
 // nested and not, and checks that every index is visited exactly once, with
 // the cut on the alignment.
 func TestSplitCoversEachIndexOnce(t *testing.T) {
@@ -20,12 +20,12 @@ func TestSplitCoversEachIndexOnce(t *testing.T) {
 			for range 2000 {
 				n, align := r.IntN(300), []int{1, 4}[r.IntN(2)]
 				seen := make([]atomic.Int32, n)
-				split(n, align, splitWork*r.IntN(3), func(lo, hi int) {
+				Split(n, align, splitWork*r.IntN(3), func(lo, hi int) {
 					if lo != 0 && lo%align != 0 {
 						t.Errorf("n=%d align=%d: cut at %d", n, align, lo)
 					}
 					for i := lo; i < hi; i++ {
-						split(1, 1, splitWork, func(a, b int) { seen[i].Add(int32(b - a)) })
+						Split(1, 1, splitWork, func(a, b int) { seen[i].Add(int32(b - a)) })
 					}
 				})
 				for i := range seen {

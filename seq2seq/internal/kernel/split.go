@@ -1,4 +1,4 @@
-package seq2seq
+package kernel
 
 import (
 	"runtime"
@@ -8,11 +8,14 @@ import (
 
 // A training step at batch 1 is a chain of small products, a few
 // microseconds each, too short for a goroutine per product (waking one costs
-// about as much as the product). split hands half of such a product to one
+// about as much as the product). Split hands half of such a product to one
 // helper thread that spins while products keep coming and sleeps when they
 // stop, as OpenMP's worker threads do. Splitting never changes arithmetic:
 // every output element is computed by the same operations on whichever
 // thread computes it.
+//
+// Split is safe for concurrent use: one caller at a time gets the helper,
+// the others run their loops whole on their own goroutine.
 
 // splitWork is the work (in multiply-adds, or elements for elementwise
 // loops) from which a loop is cut in two.
@@ -21,10 +24,11 @@ const splitWork = 1 << 13
 // spinRounds is how many polls the helper makes before it sleeps.
 const spinRounds = 1 << 18
 
-// split runs f over [0, n): in two parts, the upper one on the helper, when
+// Split runs f over [0, n): in two parts, the upper one on the helper, when
 // work ≥ splitWork and the helper is free, else at once on the caller. The
-// cut is a multiple of align.
-func split(n, align, work int, f func(lo, hi int)) {
+// cut is a multiple of align, and f must allow its two parts to run at
+// once. f may itself call Split, which then runs on one thread.
+func Split(n, align, work int, f func(lo, hi int)) {
 	cut := (n / 2) &^ (align - 1)
 	if work < splitWork || cut == 0 || !theHelper.post(f, cut, n) {
 		f(0, n)
@@ -34,7 +38,7 @@ func split(n, align, work int, f func(lo, hi int)) {
 	theHelper.wait()
 }
 
-// helper is the second thread of split. One caller uses it at a time (mu);
+// helper is the second thread of Split. One caller uses it at a time (mu);
 // others run their loops whole.
 type helper struct {
 	mu     sync.Mutex
@@ -98,18 +102,19 @@ func (h *helper) wait() {
 // -jobs 2): the helper then stays asleep rather than take a thread from it.
 func (h *helper) busy() bool { return h.held.Load() > 0 || h.steps.Load() > 1 }
 
-// step marks a training step running until the returned function is called.
-func (h *helper) step() (done func()) {
-	h.steps.Add(1)
-	return func() { h.steps.Add(-1) }
+// Step marks a training step running until done is called: while two
+// run at once, in any goroutines, the helper stays asleep.
+func Step() (done func()) {
+	theHelper.steps.Add(1)
+	return func() { theHelper.steps.Add(-1) }
 }
 
-// hold keeps the helper asleep, and split on one thread, until the
-// returned function is called: for callers that run as many goroutines as
-// there are threads, which a spinning helper would slow down.
-func (h *helper) hold() (release func()) {
-	h.held.Add(1)
-	return func() { h.held.Add(-1) }
+// Hold keeps the helper asleep, and Split on the caller's thread, until
+// release is called: for callers that run as many goroutines as there are
+// threads, which a spinning helper would slow down.
+func Hold() (release func()) {
+	theHelper.held.Add(1)
+	return func() { theHelper.held.Add(-1) }
 }
 
 func (h *helper) run() {
