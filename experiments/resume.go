@@ -52,7 +52,7 @@ func (e *Env) resume(path string, r Run) (*seq2seq.Run, error) {
 // advance trains run to the end of its schedule, saving it to path at
 // every evaluation. Once Ctx is cancelled it stops after the next save with
 // ErrInterrupted. id names the run in logs and progress.
-func (e *Env) advance(id, path string, run *seq2seq.Run, d Data) error {
+func (e *Env) advance(id, path string, run *seq2seq.Run, d Parts) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (e *Env) advance(id, path string, run *seq2seq.Run, d Data) error {
 // the copies cp, validating in mode, for method run r, whose lock the
 // caller holds. It checkpoints at every evaluation (TuneCheckpoint) and
 // resumes a checkpoint of r.
-func (e *Env) tune(r Run, m *seq2seq.Model, cp seq2seq.Copies, mode seq2seq.Mode, d Data) (*seq2seq.Run, error) {
+func (e *Env) tune(r Run, m *seq2seq.Model, cp seq2seq.Copies, mode seq2seq.Mode, d Parts) (*seq2seq.Run, error) {
 	path := e.Layout.TuneCheckpoint(r)
 	tr, err := e.resume(path, r)
 	if err != nil {

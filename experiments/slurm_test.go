@@ -312,7 +312,7 @@ func TestPretrainedConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := Expand(c)[0]
-	d, err := LoadData(c, r.Seed)
+	d, err := LoadParts(c, r.Seed)
 	if err != nil {
 		t.Fatal(err)
 	}

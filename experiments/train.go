@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/scan-equitune/equitune/internal/atomicfile"
-	"github.com/scan-equitune/equitune/scan"
 	"github.com/scan-equitune/equitune/seq2seq"
 )
 
@@ -29,35 +28,6 @@ const (
 	streamPretrain = 0x70726574
 	streamTune     = 0x74756e65
 )
-
-// Data are the training, validation and test examples of a split and seed.
-type Data struct {
-	Train, Val, Test seq2seq.Data
-}
-
-// LoadData generates the split, holds out the validation fraction with the
-// seed's hold-out stream and encodes everything.
-func LoadData(c *Config, seed uint64) (Data, error) {
-	train, val, test, err := splitParts(c, seed)
-	if err != nil {
-		return Data{}, err
-	}
-	var d Data
-	for _, p := range []struct {
-		ps  []scan.Pair
-		dst *seq2seq.Data
-	}{{train, &d.Train}, {val, &d.Val}, {test, &d.Test}} {
-		exs, err := scan.EncodePairs(p.ps, scan.InputVocab(), scan.OutputVocab())
-		if err != nil {
-			return Data{}, err
-		}
-		for _, e := range exs {
-			p.dst.In = append(p.dst.In, e.In)
-			p.dst.Out = append(p.dst.Out, e.Out)
-		}
-	}
-	return d, nil
-}
 
 // Result is what a method run writes to result.json: its numbers and what is
 // needed to reproduce them.
@@ -119,7 +89,7 @@ type Env struct {
 // Pretrained returns the finished pretraining of (split, cell, seed), from the
 // cache when it is there; otherwise it trains it, checkpointing at every
 // evaluation, and resumes a partial checkpoint.
-func (e *Env) Pretrained(r Run, d Data) (*seq2seq.Run, error) {
+func (e *Env) Pretrained(r Run, d Parts) (*seq2seq.Run, error) {
 	pr := r
 	pr.Method = Pretrain
 	return e.train(pr, e.Layout.Checkpoint(e.Config, r), d, func(mc seq2seq.Config) (*seq2seq.Model, error) {
@@ -133,7 +103,7 @@ func (e *Env) Pretrained(r Run, d Data) (*seq2seq.Run, error) {
 // checkpoint, or trained with a checkpoint at every evaluation, resuming a
 // partial one. It draws its initialisation and batches from the same
 // streams as the pretraining.
-func (e *Env) GEquivariant(r Run, d Data) (*seq2seq.Run, error) {
+func (e *Env) GEquivariant(r Run, d Parts) (*seq2seq.Run, error) {
 	g, err := e.Config.GEquivariantGroup.Group()
 	if err != nil {
 		return nil, err
@@ -147,7 +117,7 @@ func (e *Env) GEquivariant(r Run, d Data) (*seq2seq.Run, error) {
 // the pretraining schedule from a model of r's cell made by newModel (or
 // from a partial checkpoint of r), saving the checkpoint at every
 // evaluation.
-func (e *Env) train(r Run, path string, d Data, newModel func(seq2seq.Config) (*seq2seq.Model, error)) (*seq2seq.Run, error) {
+func (e *Env) train(r Run, path string, d Parts, newModel func(seq2seq.Config) (*seq2seq.Model, error)) (*seq2seq.Run, error) {
 	unlock, err := e.acquire(path+".lock", r.ID()) // concurrent tasks train it once
 	if err != nil {
 		return nil, err
@@ -186,7 +156,7 @@ func (e *Env) train(r Run, path string, d Data, newModel func(seq2seq.Config) (*
 // training of its start (pre, whose best-validation model m is) or, for a
 // pretrained_model file, the model alone. A pretraining run (Pretrain)
 // starts FromPretrained.
-func (e *Env) start(s Start, r Run, d Data) (pre *seq2seq.Run, m *seq2seq.Model, err error) {
+func (e *Env) start(s Start, r Run, d Parts) (pre *seq2seq.Run, m *seq2seq.Model, err error) {
 	switch {
 	case s == FromScratchEquivariant:
 		pre, err = e.GEquivariant(r, d)
@@ -215,7 +185,7 @@ func (e *Env) Do(r Run) error {
 		defer unlock()
 	}
 	start := time.Now()
-	d, err := LoadData(e.Config, r.Seed)
+	d, err := LoadParts(e.Config, r.Seed)
 	if err != nil {
 		return err
 	}

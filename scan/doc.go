@@ -1,6 +1,6 @@
 // Package scan generates the SCAN benchmark (Lake & Baroni, 2018) from its
 // grammar, builds its standard splits, reads and writes the official
-// "IN: <command> OUT: <actions>" files, and turns pairs into id batches.
+// "IN: <command> OUT: <actions>" files, and maps words and actions to ids.
 //
 // The grammar (C is a command, S a sentence, V a verb phrase, D a directed
 // primitive, U a primitive):
@@ -24,7 +24,9 @@
 //
 // Generate builds each standard split by name (SplitNames lists them) with a
 // rule checked against the official files; LoadOfficial, ReadFile and
-// WriteFile read and write the official files; HoldOut, EncodePairs and
-// MakeBatches prepare training data. The command scan/cmd/scangen exports a
-// split to files.
+// WriteFile read and write the official files; HoldOut sets a validation
+// part aside, and the vocabularies (InputVocab, OutputVocab) give every
+// token an id, with SOS = 0 and EOS = 1. Package seq2seq encodes pairs with
+// them (seq2seq.Encode) for its models. The command scan/cmd/scangen
+// exports a split to files.
 package scan

@@ -46,23 +46,6 @@ func ExampleRead() {
 	// tasks.txt:3: actions of "walk" contradict the grammar: got "I_RUN", want "I_WALK"
 }
 
-func ExampleMakeBatches() {
-	ps, _ := scan.Read(strings.NewReader(
-		"IN: jump OUT: I_JUMP\nIN: walk left twice OUT: I_TURN_LEFT I_WALK I_TURN_LEFT I_WALK\n"), "", true)
-	exs, _ := scan.EncodePairs(ps, scan.InputVocab(), scan.OutputVocab())
-	bt := scan.MakeBatches(exs, 2, false, nil)[0] // nil: keep the order
-	fmt.Println("B", bt.B, "InLen", bt.InLen, "OutLen", bt.OutLen)
-	for b := range bt.B {
-		fmt.Println(bt.InRow(b), bt.InLens[b], bt.OutRow(b), bt.OutLens[b])
-	}
-	fmt.Println(bt.InMask)
-	// Output:
-	// B 2 InLen 4 OutLen 5
-	// [5 1 1 1] 2 [5 1 1 1 1] 2
-	// [2 7 11 1] 4 [6 2 6 2 1] 5
-	// [true true false false true true true true]
-}
-
 func ExampleHoldOut() {
 	train, _, _ := scan.Generate("length", 0)
 	tr, val := scan.HoldOut(train, scan.DefaultValFrac, rand.New(rand.NewPCG(1, 0)))

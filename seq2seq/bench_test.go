@@ -11,16 +11,16 @@ import (
 )
 
 // addJump returns the encoded add_jump train and test pairs.
-func addJump(tb testing.TB) (train, test []scan.Example) {
+func addJump(tb testing.TB) (train, test Data) {
 	tr, te, err := scan.Generate("addprim_jump", 0)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	in, out := scan.InputVocab(), scan.OutputVocab()
-	if train, err = scan.EncodePairs(tr, in, out); err != nil {
+	if train, err = Encode(tr, in, out); err != nil {
 		tb.Fatal(err)
 	}
-	if test, err = scan.EncodePairs(te, in, out); err != nil {
+	if test, err = Encode(te, in, out); err != nil {
 		tb.Fatal(err)
 	}
 	return train, test
@@ -47,8 +47,8 @@ func BenchmarkTrainStep(b *testing.B) {
 				b.ResetTimer()
 				for range b.N {
 					for i := range batch {
-						ex := train[r.IntN(len(train))]
-						ins[i], outs[i] = ex.In, ex.Out
+						j := r.IntN(train.Len())
+						ins[i], outs[i] = train.In[j], train.Out[j]
 					}
 					if _, err := tr.Step(ins, outs); err != nil {
 						b.Fatal(err)
@@ -68,10 +68,7 @@ func BenchmarkTrainStep(b *testing.B) {
 // best-validation parameters.
 func BenchmarkDecode(b *testing.B) {
 	_, test := addJump(b)
-	ins := make([][]int, len(test))
-	for i, ex := range test {
-		ins[i] = ex.In
-	}
+	ins := test.In
 	trained := map[CellKind]*Model{}
 	for _, path := range strings.FieldsFunc(os.Getenv("SEQ2SEQ_BENCH_CHECKPOINTS"), func(r rune) bool { return r == ',' }) {
 		run, err := LoadRun(path)

@@ -14,10 +14,7 @@ import (
 // the plain, equi-tuned and tied models in every mode.
 func TestGreedyWorkers(t *testing.T) {
 	_, test := addJump(t)
-	var ins [][]int
-	for _, ex := range test[:700] {
-		ins = append(ins, ex.In)
-	}
+	ins := test.In[:700]
 	verb, err := verbgroups.ByName("verb")
 	if err != nil {
 		t.Fatal(err)

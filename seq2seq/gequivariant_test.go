@@ -281,8 +281,8 @@ func BenchmarkTrainStepEquivariant(b *testing.B) {
 			ins, outs := make([][]int, 1), make([][]int, 1)
 			b.ResetTimer()
 			for range b.N {
-				ex := train[r.IntN(len(train))]
-				ins[0], outs[0] = ex.In, ex.Out
+				j := r.IntN(train.Len())
+				ins[0], outs[0] = train.In[j], train.Out[j]
 				if _, err := tr.Step(ins, outs); err != nil {
 					b.Fatal(err)
 				}

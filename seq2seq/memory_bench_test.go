@@ -35,8 +35,8 @@ func BenchmarkTrainMemory(b *testing.B) {
 	var early float64
 	b.ResetTimer()
 	for i := range b.N {
-		ex := train[r.IntN(len(train))]
-		if _, err := tr.Step([][]int{ex.In}, [][]int{ex.Out}); err != nil {
+		j := r.IntN(train.Len())
+		if _, err := tr.Step([][]int{train.In[j]}, [][]int{train.Out[j]}); err != nil {
 			b.Fatal(err)
 		}
 		if i == min(999, b.N-1) {

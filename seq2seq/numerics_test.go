@@ -107,7 +107,7 @@ func withKernels(t *testing.T, f func(t *testing.T)) {
 // dec, 0 for the default) for 60 steps of the given batch
 // (Adam with weight decay and clipping, teacher forcing 0.5) and decodes 64
 // test commands, hashing every bit of the outcome.
-func numericsDigest(t *testing.T, cell CellKind, dec, batch int, cp Copies, mode Mode, train, test []scan.Example) string {
+func numericsDigest(t *testing.T, cell CellKind, dec, batch int, cp Copies, mode Mode, train, test Data) string {
 	r := rand.New(rand.NewPCG(3, 7))
 	cfg := Default(cell, scan.InputVocab().Size(), scan.OutputVocab().Size())
 	if dec != 0 {
@@ -127,8 +127,8 @@ func numericsDigest(t *testing.T, cell CellKind, dec, batch int, cp Copies, mode
 	ins, outs := make([][]int, batch), make([][]int, batch)
 	for range 60 {
 		for i := range batch {
-			ex := train[r.IntN(len(train))]
-			ins[i], outs[i] = ex.In, ex.Out
+			j := r.IntN(train.Len())
+			ins[i], outs[i] = train.In[j], train.Out[j]
 		}
 		res, err := tr.Step(ins, outs)
 		if err != nil {
@@ -144,11 +144,7 @@ func numericsDigest(t *testing.T, cell CellKind, dec, batch int, cp Copies, mode
 			put(opt.V[i][j])
 		}
 	}
-	var cmds [][]int
-	for _, ex := range test[:64] {
-		cmds = append(cmds, ex.In)
-	}
-	preds, err := m.Greedy(cmds, cp, mode)
+	preds, err := m.Greedy(test.In[:64], cp, mode)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -266,11 +266,8 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 					t.Fatalf("parameter %s changed in the round trip", p.Name)
 				}
 			}
-			test, _ := addJump(t)
-			var cmds [][]int
-			for _, ex := range test[:200] {
-				cmds = append(cmds, ex.In)
-			}
+			train, _ := addJump(t)
+			cmds := train.In[:200]
 			a, _ := m.Greedy(cmds, Copies{}, Shared)
 			b, _ := back.Greedy(cmds, Copies{}, Shared)
 			for i := range a {

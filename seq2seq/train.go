@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/scan-equitune/equitune/scan"
 )
 
 // Schedule is a training schedule. The reference pretraining is
@@ -44,9 +46,29 @@ func (s Schedule) Validate() error {
 	return nil
 }
 
-// Data are encoded examples: commands and targets ending in EOS.
+// Data are encoded examples, the engine's form of SCAN pairs: example i is
+// the command In[i] and its target Out[i], each a sequence of ids ending in
+// EOS.
 type Data struct {
 	In, Out [][]int
+}
+
+// Encode encodes the pairs ps with the input and output vocabularies
+// (scan.InputVocab and scan.OutputVocab for the models of this package),
+// in the order of ps, or returns an error naming the first pair holding an
+// unknown token.
+func Encode(ps []scan.Pair, in, out *scan.Vocab) (Data, error) {
+	d := Data{In: make([][]int, len(ps)), Out: make([][]int, len(ps))}
+	for i, p := range ps {
+		var err error
+		if d.In[i], err = in.Encode(p.Command); err == nil {
+			d.Out[i], err = out.Encode(p.Actions)
+		}
+		if err != nil {
+			return Data{}, fmt.Errorf("seq2seq: pair %d (%s): %w", i, p, err)
+		}
+	}
+	return d, nil
 }
 
 // Len returns the number of examples.

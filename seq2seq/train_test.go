@@ -16,14 +16,17 @@ func shortSimple(t testing.TB, n, m, maxOut int) (train, val Data) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exs, err := scan.EncodePairs(tr, scan.InputVocab(), scan.OutputVocab())
+	all, err := Encode(tr, scan.InputVocab(), scan.OutputVocab())
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(11, 11))
-	r.Shuffle(len(exs), func(i, j int) { exs[i], exs[j] = exs[j], exs[i] })
-	for _, ex := range exs {
-		if len(ex.Out) > maxOut+1 {
+	r.Shuffle(all.Len(), func(i, j int) {
+		all.In[i], all.In[j] = all.In[j], all.In[i]
+		all.Out[i], all.Out[j] = all.Out[j], all.Out[i]
+	})
+	for i, out := range all.Out {
+		if len(out) > maxOut+1 {
 			continue
 		}
 		d := &train
@@ -33,9 +36,28 @@ func shortSimple(t testing.TB, n, m, maxOut int) (train, val Data) {
 		if val.Len() >= m {
 			break
 		}
-		d.In, d.Out = append(d.In, ex.In), append(d.Out, ex.Out)
+		d.In, d.Out = append(d.In, all.In[i]), append(d.Out, out)
 	}
 	return train, val
+}
+
+// TestEncode checks that Encode keeps the order of the pairs and ends
+// every sequence in EOS, and refuses an unknown word, naming its pair.
+func TestEncode(t *testing.T) {
+	in, out := scan.InputVocab(), scan.OutputVocab()
+	d, err := Encode([]scan.Pair{{Command: []string{"jump", "twice"}, Actions: []string{"I_JUMP", "I_JUMP"}},
+		{Command: []string{"walk"}, Actions: []string{"I_WALK"}}}, in, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Len() != 2 || !slices.Equal(d.In[0], []int{5, 11, scan.EOS}) || !slices.Equal(d.Out[1], []int{2, scan.EOS}) {
+		t.Errorf("Encode gave %v", d)
+	}
+	_, err = Encode([]scan.Pair{{Command: []string{"walk"}, Actions: []string{"I_WALK"}},
+		{Command: []string{"hop"}, Actions: []string{"I_JUMP"}}}, in, out)
+	if want := `seq2seq: pair 1 (IN: hop OUT: I_JUMP): scan: unknown token "hop"`; err == nil || err.Error() != want {
+		t.Errorf("Encode with an unknown word: %v, want %s", err, want)
+	}
 }
 
 // TestLearnsSimple trains a small model on 2,000 short simple-split pairs
