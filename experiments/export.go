@@ -50,16 +50,16 @@ func exportModel(e *Env, r Run, dst, vocabFrom string) error {
 		}
 	default:
 		path := e.Layout.Checkpoint(e.Config, r)
-		run, err := seq2seq.LoadRun(path)
+		tr, err := seq2seq.LoadTraining(path)
 		if err != nil {
 			return fmt.Errorf("%w: run %d (%s): no finished pretraining at %s: %v", ErrConfig, r.Index, r.ID(), path, err)
 		}
-		if !run.Done() {
+		if !tr.Done() {
 			return fmt.Errorf("%w: run %d (%s): the pretraining at %s is at step %d of %d: run it first",
-				ErrConfig, r.Index, r.ID(), path, run.Step, run.Schedule.Iterations)
+				ErrConfig, r.Index, r.ID(), path, tr.Step, tr.Schedule.Iterations)
 		}
-		run.UseBest()
-		m = run.Model
+		tr.UseBest()
+		m = tr.Model
 	}
 	return m.WriteSafetensors(dst, in, out)
 }

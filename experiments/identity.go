@@ -275,27 +275,27 @@ func checkResult(c *Config, r Run, res *Result, path string) error {
 // A checkpoint without an identity (a pretraining or gequivariant training
 // written before checkpoints stored one) is judged by its model and
 // pretraining schedule, which is all it records; its seed cannot be checked.
-func checkCheckpoint(c *Config, r Run, run *seq2seq.Run) error {
+func checkCheckpoint(c *Config, r Run, tr *seq2seq.Training) error {
 	want, err := identityDoc(c, r, nil, seq2seq.ArithmeticVersion)
 	if err != nil {
 		return err
 	}
-	if run.Identity != "" {
-		if run.Identity != hashDoc(want) {
-			return fmt.Errorf("%w: it holds a run of identity %.12s, not %s's %.12s", ErrMismatch, run.Identity,
+	if tr.Identity != "" {
+		if tr.Identity != hashDoc(want) {
+			return fmt.Errorf("%w: it holds a run of identity %.12s, not %s's %.12s", ErrMismatch, tr.Identity,
 				r.ID(), hashDoc(want))
 		}
 		return nil
 	}
-	got, err := identityDoc(c, r, &run.Model.Config, seq2seq.ArithmeticVersion)
+	got, err := identityDoc(c, r, &tr.Model.Config, seq2seq.ArithmeticVersion)
 	if err != nil {
 		return err
 	}
 	if d := docDiff(got, want); len(d) > 0 {
 		return fmt.Errorf("%w: its model differs: %s", ErrMismatch, strings.Join(d, ", "))
 	}
-	if s := c.Pretrain.Schedule(); run.Schedule != s {
-		return fmt.Errorf("%w: its schedule is %+v, not %+v", ErrMismatch, run.Schedule, s)
+	if s := c.Pretrain.Schedule(); tr.Schedule != s {
+		return fmt.Errorf("%w: its schedule is %+v, not %+v", ErrMismatch, tr.Schedule, s)
 	}
 	return nil
 }

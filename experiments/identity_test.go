@@ -215,7 +215,7 @@ func TestCheckpointMismatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		run, err := seq2seq.NewRun(m, cfg.Pretrain.Schedule(), seq2seq.Copies{}, rand.NewPCG(1, 2))
+		run, err := seq2seq.NewTraining(m, cfg.Pretrain.Schedule(), seq2seq.Copies{}, rand.NewPCG(1, 2))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,55 +21,55 @@ func (l Layout) TuneCheckpoint(r Run) string {
 // resume returns the checkpoint at path if it holds run r (checkCheckpoint),
 // or nil if there is none, or if it is unreadable or holds another run, which
 // the log then says. The caller holds the right to write path.
-func (e *Env) resume(path string, r Run) (*seq2seq.Run, error) {
+func (e *Env) resume(path string, r Run) (*seq2seq.Training, error) {
 	if err := atomicfile.RemoveStale(path); err != nil {
 		return nil, err
 	}
-	run, err := seq2seq.LoadRun(path)
+	tr, err := seq2seq.LoadTraining(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	} else if err != nil {
 		e.Log.Warn("ignoring unreadable checkpoint", "run", r.ID(), "path", path, "err", err)
 		return nil, nil
 	}
-	if err := checkCheckpoint(e.Config, r, run); errors.Is(err, ErrMismatch) {
+	if err := checkCheckpoint(e.Config, r, tr); errors.Is(err, ErrMismatch) {
 		e.Log.Warn("training anew: the checkpoint holds another run", "run", r.ID(), "path", path, "err", err)
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	if run.Identity == "" { // written before checkpoints stored identities
-		if run.Identity, err = RunIdentity(e.Config, r); err != nil {
+	if tr.Identity == "" { // written before checkpoints stored identities
+		if tr.Identity, err = RunIdentity(e.Config, r); err != nil {
 			return nil, err
 		}
 	}
-	if !run.Done() {
-		e.Log.Info("resuming training", "run", r.ID(), "step", run.Step, "checkpoint", path)
+	if !tr.Done() {
+		e.Log.Info("resuming training", "run", r.ID(), "step", tr.Step, "checkpoint", path)
 	}
-	return run, nil
+	return tr, nil
 }
 
-// advance trains run to the end of its schedule, saving it to path at
+// advance trains tr to the end of its schedule, saving it to path at
 // every evaluation. Once Ctx is cancelled it stops after the next save with
 // ErrInterrupted. id names the run in logs and progress.
-func (e *Env) advance(id, path string, run *seq2seq.Run, d Parts) error {
+func (e *Env) advance(id, path string, tr *seq2seq.Training, d Parts) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	step, done := e.Progress(id, run.Schedule.Iterations)
+	step, done := e.Progress(id, tr.Schedule.Iterations)
 	defer done()
-	if run.Step > 0 {
-		step(run.Step)
+	if tr.Step > 0 {
+		step(tr.Step)
 	}
-	for !run.Done() {
+	for !tr.Done() {
 		if err := e.interrupted(); err != nil {
 			return err
 		}
-		p, err := run.Advance(d.Train, d.Val, step)
+		p, err := tr.Advance(d.Train, d.Val, step)
 		if err != nil {
 			return fmt.Errorf("%s: %w", id, err)
 		}
-		if err := run.Save(path); err != nil {
+		if err := tr.Save(path); err != nil {
 			return err
 		}
 		e.Log.Debug("training", "run", id, "step", p.Step, "val_acc", p.ValAcc, "loss", p.SeqLoss)
@@ -81,14 +81,14 @@ func (e *Env) advance(id, path string, run *seq2seq.Run, d Parts) error {
 // the copies cp, validating in mode, for method run r, whose lock the
 // caller holds. It checkpoints at every evaluation (TuneCheckpoint) and
 // resumes a checkpoint of r.
-func (e *Env) tune(r Run, m *seq2seq.Model, cp seq2seq.Copies, mode seq2seq.Mode, d Parts) (*seq2seq.Run, error) {
+func (e *Env) tune(r Run, m *seq2seq.Model, cp seq2seq.Copies, mode seq2seq.Mode, d Parts) (*seq2seq.Training, error) {
 	path := e.Layout.TuneCheckpoint(r)
 	tr, err := e.resume(path, r)
 	if err != nil {
 		return nil, err
 	}
 	if tr == nil {
-		if tr, err = seq2seq.NewRun(m, e.Config.Tune.Schedule(), cp, rand.NewPCG(r.Seed, streamTune)); err != nil {
+		if tr, err = seq2seq.NewTraining(m, e.Config.Tune.Schedule(), cp, rand.NewPCG(r.Seed, streamTune)); err != nil {
 			return nil, err
 		}
 		tr.Mode = mode

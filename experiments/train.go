@@ -89,7 +89,7 @@ type Env struct {
 // Pretrained returns the finished pretraining of (split, cell, seed), from the
 // cache when it is there; otherwise it trains it, checkpointing at every
 // evaluation, and resumes a partial checkpoint.
-func (e *Env) Pretrained(r Run, d Parts) (*seq2seq.Run, error) {
+func (e *Env) Pretrained(r Run, d Parts) (*seq2seq.Training, error) {
 	pr := r
 	pr.Method = Pretrain
 	return e.train(pr, e.Layout.Checkpoint(e.Config, r), d, func(mc seq2seq.Config) (*seq2seq.Model, error) {
@@ -103,7 +103,7 @@ func (e *Env) Pretrained(r Run, d Parts) (*seq2seq.Run, error) {
 // checkpoint, or trained with a checkpoint at every evaluation, resuming a
 // partial one. It draws its initialisation and batches from the same
 // streams as the pretraining.
-func (e *Env) GEquivariant(r Run, d Parts) (*seq2seq.Run, error) {
+func (e *Env) GEquivariant(r Run, d Parts) (*seq2seq.Training, error) {
 	g, err := e.Config.GEquivariantGroup.Group()
 	if err != nil {
 		return nil, err
@@ -117,17 +117,17 @@ func (e *Env) GEquivariant(r Run, d Parts) (*seq2seq.Run, error) {
 // the pretraining schedule from a model of r's cell made by newModel (or
 // from a partial checkpoint of r), saving the checkpoint at every
 // evaluation.
-func (e *Env) train(r Run, path string, d Parts, newModel func(seq2seq.Config) (*seq2seq.Model, error)) (*seq2seq.Run, error) {
+func (e *Env) train(r Run, path string, d Parts, newModel func(seq2seq.Config) (*seq2seq.Model, error)) (*seq2seq.Training, error) {
 	unlock, err := e.acquire(path+".lock", r.ID()) // concurrent tasks train it once
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	run, err := e.resume(path, r)
-	if err != nil || (run != nil && run.Done()) {
-		return run, err
+	tr, err := e.resume(path, r)
+	if err != nil || (tr != nil && tr.Done()) {
+		return tr, err
 	}
-	if run == nil {
+	if tr == nil {
 		mc, err := e.Config.ModelConfig(seq2seq.CellKind(r.Cell))
 		if err != nil {
 			return nil, err
@@ -136,27 +136,27 @@ func (e *Env) train(r Run, path string, d Parts, newModel func(seq2seq.Config) (
 		if err != nil {
 			return nil, err
 		}
-		run, err = seq2seq.NewRun(m, e.Config.Pretrain.Schedule(), seq2seq.Copies{}, rand.NewPCG(r.Seed, streamPretrain))
+		tr, err = seq2seq.NewTraining(m, e.Config.Pretrain.Schedule(), seq2seq.Copies{}, rand.NewPCG(r.Seed, streamPretrain))
 		if err != nil {
 			return nil, err
 		}
-		if run.Identity, err = RunIdentity(e.Config, r); err != nil {
+		if tr.Identity, err = RunIdentity(e.Config, r); err != nil {
 			return nil, err
 		}
 	}
-	if err := e.advance(r.ID(), path, run, d); err != nil {
+	if err := e.advance(r.ID(), path, tr, d); err != nil {
 		return nil, err
 	}
-	e.Log.Info("trained", "run", r.ID(), "best_step", run.BestStep, "best_val_acc", run.BestAcc,
-		"train_seconds", fmt.Sprintf("%.1f", run.TrainTime.Seconds()), "validate_seconds", fmt.Sprintf("%.1f", run.ValTime.Seconds()))
-	return run, nil
+	e.Log.Info("trained", "run", r.ID(), "best_step", tr.BestStep, "best_val_acc", tr.BestAcc,
+		"train_seconds", fmt.Sprintf("%.1f", tr.TrainTime.Seconds()), "validate_seconds", fmt.Sprintf("%.1f", tr.ValTime.Seconds()))
+	return tr, nil
 }
 
 // start returns the model a run starting from s begins with: the finished
 // training of its start (pre, whose best-validation model m is) or, for a
 // pretrained_model file, the model alone. A pretraining run (Pretrain)
 // starts FromPretrained.
-func (e *Env) start(s Start, r Run, d Parts) (pre *seq2seq.Run, m *seq2seq.Model, err error) {
+func (e *Env) start(s Start, r Run, d Parts) (pre *seq2seq.Training, m *seq2seq.Model, err error) {
 	switch {
 	case s == FromScratchEquivariant:
 		pre, err = e.GEquivariant(r, d)

@@ -71,7 +71,7 @@ func BenchmarkDecode(b *testing.B) {
 	ins := test.In
 	trained := map[CellKind]*Model{}
 	for _, path := range strings.FieldsFunc(os.Getenv("SEQ2SEQ_BENCH_CHECKPOINTS"), func(r rune) bool { return r == ',' }) {
-		run, err := LoadRun(path)
+		run, err := LoadTraining(path)
 		if err != nil {
 			b.Fatal(err)
 		}

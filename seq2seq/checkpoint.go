@@ -26,7 +26,7 @@ const (
 	checkpointVersion = 1
 )
 
-// checkpoint is the stored state of a Run.
+// checkpoint is the stored state of a Training.
 type checkpoint struct {
 	Config   Config
 	Shapes   [][]int
@@ -42,7 +42,7 @@ type checkpoint struct {
 	BestAcc  float64
 	BestStep int
 	Curve    []EvalPoint
-	Identity string // Run.Identity
+	Identity string // Training.Identity
 
 	// LambdaHidden is the hidden width of the Lambda that combines the
 	// copies (Copies.Combiner), 0 without one. Its parameters follow the
@@ -50,26 +50,26 @@ type checkpoint struct {
 	LambdaHidden int
 }
 
-// Save writes the run to path atomically (a temporary file renamed over it).
+// Save writes the training to path atomically (a temporary file renamed over it).
 // Of the combiners of copies, it stores a Lambda (with its parameters and
-// their Adam moments); a run with another combiner cannot be saved.
-func (r *Run) Save(path string) error {
-	src, err := r.Src.MarshalBinary()
+// their Adam moments); a training with another combiner cannot be saved.
+func (tr *Training) Save(path string) error {
+	src, err := tr.Src.MarshalBinary()
 	if err != nil {
 		return err
 	}
-	ck := checkpoint{Config: r.Model.Config, Params: snapshot(r.params(), nil), Schedule: r.Schedule,
-		Copies: Copies{In: r.Copies.In, Out: r.Copies.Out},
-		Mode:   r.Mode, Rand: src, Step: r.Step, AdamStep: r.Opt.Step, M: r.Opt.M, V: r.Opt.V,
-		Best: r.Best, BestAcc: r.BestAcc, BestStep: r.BestStep, Curve: r.Curve, Identity: r.Identity}
-	switch c := r.Copies.Combiner.(type) {
+	ck := checkpoint{Config: tr.Model.Config, Params: snapshot(tr.params(), nil), Schedule: tr.Schedule,
+		Copies: Copies{In: tr.Copies.In, Out: tr.Copies.Out},
+		Mode:   tr.Mode, Rand: src, Step: tr.Step, AdamStep: tr.Opt.Step, M: tr.Opt.M, V: tr.Opt.V,
+		Best: tr.Best, BestAcc: tr.BestAcc, BestStep: tr.BestStep, Curve: tr.Curve, Identity: tr.Identity}
+	switch c := tr.Copies.Combiner.(type) {
 	case nil:
 	case *Lambda:
 		ck.LambdaHidden = c.Hidden()
 	default:
 		return fmt.Errorf("seq2seq: saving %s: a combiner of type %T has no checkpoint", path, c)
 	}
-	for _, p := range r.params() {
+	for _, p := range tr.params() {
 		ck.Shapes = append(ck.Shapes, p.Shape)
 	}
 	var payload bytes.Buffer
@@ -85,20 +85,20 @@ func (r *Run) Save(path string) error {
 	return atomicfile.WriteFile(path, buf.Bytes(), 0o644)
 }
 
-// LoadRun reads a run saved by Save.
-func LoadRun(path string) (*Run, error) {
+// LoadTraining reads a training saved by Save.
+func LoadTraining(path string) (*Training, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return DecodeRun(data, path)
+	return DecodeTraining(data, path)
 }
 
-// DecodeRun decodes a run saved by Save from data, checking everything it
+// DecodeTraining decodes a training saved by Save from data, checking everything it
 // holds against the model it describes; name names data in errors. Any
-// byte string gives a run or an error wrapping ErrCheckpoint, never a panic
+// byte string gives a training or an error wrapping ErrCheckpoint, never a panic
 // or an allocation beyond the size limits of Config.
-func DecodeRun(data []byte, name string) (*Run, error) {
+func DecodeTraining(data []byte, name string) (*Training, error) {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("%w %s: %s", ErrCheckpoint, name, fmt.Sprintf(format, a...))
 	}
@@ -134,23 +134,23 @@ func DecodeRun(data []byte, name string) (*Run, error) {
 			return nil, bad("%v", err)
 		}
 	}
-	run := &Run{Model: m, Copies: cp}
-	if err := ck.fits(run.params()); err != nil {
+	tr := &Training{Model: m, Copies: cp}
+	if err := ck.fits(tr.params()); err != nil {
 		return nil, bad("%v", err)
 	}
-	restore(run.params(), ck.Params)
+	restore(tr.params(), ck.Params)
 	src := new(rand.PCG)
 	if err := src.UnmarshalBinary(ck.Rand); err != nil {
 		return nil, bad("random state: %v", err)
 	}
 	opt := NewAdam(ck.Schedule.LR, ck.Schedule.WeightDecay, ck.Schedule.Clip)
 	opt.Step, opt.M, opt.V = ck.AdamStep, ck.M, ck.V
-	return &Run{Model: m, Opt: opt, Schedule: ck.Schedule, Copies: cp, Mode: ck.Mode, Src: src,
+	return &Training{Model: m, Opt: opt, Schedule: ck.Schedule, Copies: cp, Mode: ck.Mode, Src: src,
 		Step: ck.Step, Best: ck.Best, BestAcc: ck.BestAcc, BestStep: ck.BestStep, Curve: ck.Curve,
 		Identity: ck.Identity}, nil
 }
 
-// check reports the first field of ck that no run could have saved, before
+// check reports the first field of ck that no training could have saved, before
 // a model is built from it.
 func (ck *checkpoint) check() error {
 	if err := ck.Schedule.Validate(); err != nil {
@@ -176,7 +176,7 @@ func (ck *checkpoint) check() error {
 	return ck.Copies.check(ck.Config.InVocab, ck.Config.OutVocab)
 }
 
-// fits reports the first stored tensor whose size is not that of the run's
+// fits reports the first stored tensor whose size is not that of the training's
 // parameters ps.
 func (ck *checkpoint) fits(ps []*Param) error {
 	np := len(ps)
@@ -187,7 +187,7 @@ func (ck *checkpoint) fits(ps []*Param) error {
 	}{{"shapes", len(ck.Shapes), false}, {"parameter tensors", len(ck.Params), false},
 		{"best tensors", len(ck.Best), true}, {"Adam first moments", len(ck.M), true}, {"Adam second moments", len(ck.V), true}} {
 		if t.n != np && !(t.optional && t.n == 0) {
-			return fmt.Errorf("%d %s, run has %d", t.n, t.name, np)
+			return fmt.Errorf("%d %s, the training has %d", t.n, t.name, np)
 		}
 	}
 	for i, p := range ps {

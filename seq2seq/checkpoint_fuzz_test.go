@@ -37,7 +37,7 @@ func tinyCheckpoint(tb testing.TB, equivariant bool) []byte {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	run, err := NewRun(m, Schedule{Iterations: 2, Batch: 1, LR: 1e-3, EvalEvery: 1}, cp, src)
+	run, err := NewTraining(m, Schedule{Iterations: 2, Batch: 1, LR: 1e-3, EvalEvery: 1}, cp, src)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -53,16 +53,16 @@ func tinyCheckpoint(tb testing.TB, equivariant bool) []byte {
 	return data
 }
 
-// FuzzDecodeRun checks that no byte string makes DecodeRun panic, and that
+// FuzzDecodeTraining checks that no byte string makes DecodeTraining panic, and that
 // whatever it accepts saves and decodes again to the same bytes. The corpus
-// under testdata/fuzz/FuzzDecodeRun holds inputs that once panicked (a
+// under testdata/fuzz/FuzzDecodeTraining holds inputs that once panicked (a
 // payload length that overflows).
-func FuzzDecodeRun(f *testing.F) {
+func FuzzDecodeTraining(f *testing.F) {
 	f.Add(tinyCheckpoint(f, false))
 	f.Add(tinyCheckpoint(f, true))
 	f.Add([]byte(checkpointMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		run, err := DecodeRun(data, "fuzz")
+		run, err := DecodeTraining(data, "fuzz")
 		if err != nil {
 			if !errors.Is(err, ErrCheckpoint) {
 				t.Fatalf("error %v does not wrap ErrCheckpoint", err)
@@ -73,7 +73,7 @@ func FuzzDecodeRun(f *testing.F) {
 		if err := run.Save(path); err != nil {
 			t.Fatal(err)
 		}
-		again, err := LoadRun(path)
+		again, err := LoadTraining(path)
 		if err != nil {
 			t.Fatalf("a decoded run does not load after saving: %v", err)
 		}
@@ -86,7 +86,7 @@ func FuzzDecodeRun(f *testing.F) {
 // TestCheckpointIdentity checks that Identity survives a save and load, and
 // that a checkpoint of an older build without it loads with none.
 func TestCheckpointIdentity(t *testing.T) {
-	run, err := DecodeRun(tinyCheckpoint(t, true), "tiny")
+	run, err := DecodeTraining(tinyCheckpoint(t, true), "tiny")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestCheckpointOversized(t *testing.T) {
 	data := tinyCheckpoint(t, false)
 	huge := bytes.Clone(data)
 	binary.LittleEndian.PutUint64(huge[12:20], ^uint64(0)-2) // n+4 overflows
-	if _, err := DecodeRun(huge, "huge"); !errors.Is(err, ErrCheckpoint) {
+	if _, err := DecodeTraining(huge, "huge"); !errors.Is(err, ErrCheckpoint) {
 		t.Errorf("overflowing length: %v", err)
 	}
 	cfg := Default(LSTM, 15, 8)

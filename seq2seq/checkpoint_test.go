@@ -20,7 +20,7 @@ func TestCheckpointErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := NewRun(m, Schedule{Iterations: 1, Batch: 1, LR: 1e-3, EvalEvery: 1}, Copies{}, src)
+	run, err := NewTraining(m, Schedule{Iterations: 1, Batch: 1, LR: 1e-3, EvalEvery: 1}, Copies{}, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestCheckpointErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadRun(good); err != nil {
+	if _, err := LoadTraining(good); err != nil {
 		t.Fatalf("loading a good checkpoint: %v", err)
 	}
 	flip := append([]byte(nil), data...)
@@ -55,7 +55,7 @@ func TestCheckpointErrors(t *testing.T) {
 		if err := os.WriteFile(path, tc.data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := LoadRun(path)
+		_, err := LoadTraining(path)
 		if !errors.Is(err, ErrCheckpoint) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want ErrCheckpoint naming %s and %q", tc.name, err, path, tc.want)
 		}

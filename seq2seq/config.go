@@ -27,7 +27,7 @@ type Config struct {
 
 	// Group, if set, makes the model G-equivariant with tied weights
 	// (NewEquivariant): Embed and Hidden are then |G|·K_e and |G|·K, K
-	// channels per group element. New and LoadRun rebuild the group from
+	// channels per group element. New and LoadTraining rebuild the group from
 	// this spec, bound to SCAN's vocabularies.
 	Group *verbgroups.Spec `json:",omitempty"`
 }

@@ -33,20 +33,19 @@
 //
 //	M_λ(x) = Σ_g λ(g·x) · g⁻¹·M(g·x) / Σ_g λ(g·x)
 //
-// Every kernel (cells, encoder, attention decoder, their backward passes)
-// is written by hand and runs as a fused op of a Gorgonia graph that is
-// built once per trainer (graph.go); all randomness comes from an explicit
-// *rand.Rand, so a seed fixes every number, and a Run can be checkpointed
-// and resumed exactly. The numerics below the model live in package
-// internal/kernel: the matrix products (over gonum BLAS), σ, tanh, exp and
-// Adam's update have AVX2 and AVX-512 versions there that compute every
-// element by the same IEEE operations as the portable ones (exp by
+// Every kernel (cells, encoder, attention decoder, their backward passes) is
+// written by hand and runs as a fused op of a Gorgonia graph that is built
+// once per trainer (graph.go); all randomness comes from an explicit
+// *rand.Rand, so a seed fixes every number, and a Training can be
+// checkpointed and resumed exactly. The numerics below the model live in
+// package internal/kernel: the matrix products (over gonum BLAS), σ, tanh,
+// exp and Adam's update have AVX2 and AVX-512 versions there that compute
+// every element by the same IEEE operations as the portable ones (exp by
 // math.Exp's own, which fuse multiply-adds where the CPU has FMA, as
 // math.Exp does), and TestNumericsPinned holds the whole arithmetic to
-// recorded digests: results do not depend on which kernels run, on the
-// batch a row is in, on which rows of a batch have finished, or on how a
-// product is split between the two threads of a training step
-// (kernel.Split).
+// recorded digests: results do not depend on which kernels run, on the batch
+// a row is in, on which rows of a batch have finished, or on how a product
+// is split between the two threads of a training step (kernel.Split).
 //
 // Where things are: the cells are registered in one table (cell.go,
 // CellKinds), each in a file with its equations (rnn.go, gru.go, lstm.go);

@@ -41,7 +41,7 @@ import (
 // the big layer (U(±1/√fan-in of the big layer), N(0, 1) embeddings), so
 // the gathered weights have the plain model's scales.
 //
-// cfg.Group is set to g.Spec(), so New and LoadRun rebuild the same model;
+// cfg.Group is set to g.Spec(), so New and LoadTraining rebuild the same model;
 // they bind the group to SCAN's vocabularies.
 func NewEquivariant(cfg Config, g *verbgroups.Group, r *rand.Rand) (*Model, error) {
 	n := g.Order()

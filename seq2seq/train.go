@@ -81,10 +81,10 @@ type EvalPoint struct {
 	SeqLoss float64 `json:"train_loss"` // mean logged loss since the previous point
 }
 
-// Run is a training run: the model, its optimizer and random state, and the
-// best-validation parameters so far. It can be checkpointed at any step and
-// continued exactly.
-type Run struct {
+// Training is a model trained on a schedule: the model, its optimizer and
+// random state, and the best-validation parameters so far. It can be
+// checkpointed at any step and continued exactly.
+type Training struct {
 	Model    *Model
 	Opt      *Adam
 	Schedule Schedule
@@ -98,14 +98,14 @@ type Run struct {
 	Curve    []EvalPoint
 
 	// TrainTime and ValTime are the time this process has spent in
-	// training steps and in validation (not checkpointed: a resumed run
+	// training steps and in validation (not checkpointed: a resumed training
 	// counts from its resumption).
 	TrainTime, ValTime time.Duration
 
-	// Identity names what the run computes, as its owner defines it (for
-	// example a hash of every setting that determines its numbers). The
-	// package only stores it in checkpoints, so that a loaded run can be
-	// checked against the one wanted.
+	// Identity names what the training computes, as its owner defines it
+	// (for example a hash of every setting that determines its numbers).
+	// The package only stores it in checkpoints, so that a loaded training
+	// can be checked against the one wanted.
 	Identity string
 
 	trainer *Trainer
@@ -114,85 +114,86 @@ type Run struct {
 	lossN   int
 }
 
-// NewRun starts a run of the schedule on model m (already initialised).
-func NewRun(m *Model, s Schedule, cp Copies, src *rand.PCG) (*Run, error) {
+// NewTraining starts training model m (already initialised) on the
+// schedule.
+func NewTraining(m *Model, s Schedule, cp Copies, src *rand.PCG) (*Training, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return &Run{Model: m, Opt: NewAdam(s.LR, s.WeightDecay, s.Clip), Schedule: s, Copies: cp, Src: src, BestAcc: -1}, nil
+	return &Training{Model: m, Opt: NewAdam(s.LR, s.WeightDecay, s.Clip), Schedule: s, Copies: cp, Src: src, BestAcc: -1}, nil
 }
 
 // Done reports whether the schedule is complete.
-func (r *Run) Done() bool { return r.Step >= r.Schedule.Iterations }
+func (tr *Training) Done() bool { return tr.Step >= tr.Schedule.Iterations }
 
 // Advance trains until the schedule ends or the next evaluation, evaluates
 // on val, keeps the best parameters, and returns the new point. progress,
 // if not nil, is called after every step.
-func (r *Run) Advance(train, val Data, progress func(step int)) (EvalPoint, error) {
+func (tr *Training) Advance(train, val Data, progress func(step int)) (EvalPoint, error) {
 	if train.Len() == 0 {
 		return EvalPoint{}, fmt.Errorf("seq2seq: no training data")
 	}
-	if r.trainer == nil {
-		r.rng = rand.New(r.Src)
-		t, err := NewTrainer(r.Model, r.Opt, r.Copies, r.Schedule.Teacher, r.Schedule.Batch, r.rng)
+	if tr.trainer == nil {
+		tr.rng = rand.New(tr.Src)
+		t, err := NewTrainer(tr.Model, tr.Opt, tr.Copies, tr.Schedule.Teacher, tr.Schedule.Batch, tr.rng)
 		if err != nil {
 			return EvalPoint{}, err
 		}
-		t.Mode = r.Mode
-		r.trainer = t
+		t.Mode = tr.Mode
+		tr.trainer = t
 	}
-	B := r.Schedule.Batch
+	B := tr.Schedule.Batch
 	ins, outs := make([][]int, B), make([][]int, B)
-	stop := min(r.Schedule.Iterations, (r.Step/r.Schedule.EvalEvery+1)*r.Schedule.EvalEvery)
+	stop := min(tr.Schedule.Iterations, (tr.Step/tr.Schedule.EvalEvery+1)*tr.Schedule.EvalEvery)
 	start := time.Now()
-	for r.Step < stop {
+	for tr.Step < stop {
 		for i := range B {
-			j := r.rng.IntN(train.Len())
+			j := tr.rng.IntN(train.Len())
 			ins[i], outs[i] = train.In[j], train.Out[j]
 		}
-		res, err := r.trainer.Step(ins, outs)
+		res, err := tr.trainer.Step(ins, outs)
 		if err != nil {
 			return EvalPoint{}, err
 		}
-		r.lossSum += res.SeqLoss
-		r.lossN++
-		r.Step++
+		tr.lossSum += res.SeqLoss
+		tr.lossN++
+		tr.Step++
 		if progress != nil {
-			progress(r.Step)
+			progress(tr.Step)
 		}
 	}
-	r.TrainTime += time.Since(start)
+	tr.TrainTime += time.Since(start)
 	start = time.Now()
-	acc, err := r.Model.Accuracy(val.In, val.Out, r.Copies, r.Mode)
+	acc, err := tr.Model.Accuracy(val.In, val.Out, tr.Copies, tr.Mode)
 	if err != nil {
 		return EvalPoint{}, err
 	}
-	r.ValTime += time.Since(start)
-	p := EvalPoint{Step: r.Step, ValAcc: acc, SeqLoss: r.lossSum / float64(max(1, r.lossN))}
-	r.lossSum, r.lossN = 0, 0
-	r.Curve = append(r.Curve, p)
-	if acc > r.BestAcc {
-		r.BestAcc, r.BestStep = acc, r.Step
-		r.Best = snapshot(r.params(), r.Best)
+	tr.ValTime += time.Since(start)
+	p := EvalPoint{Step: tr.Step, ValAcc: acc, SeqLoss: tr.lossSum / float64(max(1, tr.lossN))}
+	tr.lossSum, tr.lossN = 0, 0
+	tr.Curve = append(tr.Curve, p)
+	if acc > tr.BestAcc {
+		tr.BestAcc, tr.BestStep = acc, tr.Step
+		tr.Best = snapshot(tr.params(), tr.Best)
 	}
 	return p, nil
 }
 
 // UseBest loads the best-validation parameters into the model (and into
 // the combiner of its copies).
-func (r *Run) UseBest() {
-	if r.Best != nil {
-		restore(r.params(), r.Best)
+func (tr *Training) UseBest() {
+	if tr.Best != nil {
+		restore(tr.params(), tr.Best)
 	}
 }
 
-// params returns the parameters the run trains: the model's, followed by
-// those of the copies' combiner.
-func (r *Run) params() []*Param {
-	if r.Copies.Combiner == nil {
-		return r.Model.params
+// params returns the parameters trained: the model's, followed by those of
+// the copies' combiner.
+func (tr *Training) params() []*Param {
+	if tr.Copies.Combiner == nil {
+		return tr.Model.params
 	}
-	return append(slices.Clip(r.Model.params), r.Copies.Combiner.Params()...)
+	return append(slices.Clip(tr.Model.params), tr.Copies.Combiner.Params()...)
 }
 
 // snapshot copies the values of ps into dst (reused when it has the shape).

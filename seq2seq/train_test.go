@@ -80,7 +80,7 @@ func TestLearnsSimple(t *testing.T) {
 func checkLearns(t *testing.T, m *Model, src *rand.PCG, iterations int, want float64) {
 	t.Helper()
 	train, val := shortSimple(t, 2000, 300, 12)
-	run, err := NewRun(m, Schedule{Iterations: iterations, Batch: 8, LR: 2e-3, Clip: 5, Teacher: 0.5, EvalEvery: 500}, Copies{}, src)
+	run, err := NewTraining(m, Schedule{Iterations: iterations, Batch: 8, LR: 2e-3, Clip: 5, Teacher: 0.5, EvalEvery: 500}, Copies{}, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,9 +110,9 @@ func TestResumeIsExact(t *testing.T) {
 // saved at step half, loaded from the file and continued; it fails unless
 // both end with the same parameters (the copies' combiner's too) and curve,
 // and returns them. copies gives the copies of the run (nil: Copies{}).
-func checkResume(t *testing.T, model func(*rand.Rand) (*Model, error), copies func(*Model) Copies, sched Schedule, train, val Data, half int) (straight, resumed *Run) {
+func checkResume(t *testing.T, model func(*rand.Rand) (*Model, error), copies func(*Model) Copies, sched Schedule, train, val Data, half int) (straight, resumed *Training) {
 	t.Helper()
-	newRun := func() *Run {
+	newTraining := func() *Training {
 		src := rand.NewPCG(5, 5)
 		m, err := model(rand.New(src))
 		if err != nil {
@@ -122,28 +122,28 @@ func checkResume(t *testing.T, model func(*rand.Rand) (*Model, error), copies fu
 		if copies != nil {
 			cp = copies(m)
 		}
-		r, err := NewRun(m, sched, cp, src)
+		r, err := NewTraining(m, sched, cp, src)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return r
 	}
-	advance := func(r *Run, until int) {
+	advance := func(r *Training, until int) {
 		for r.Step < until {
 			if _, err := r.Advance(train, val, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	straight = newRun()
+	straight = newTraining()
 	advance(straight, sched.Iterations)
-	first := newRun()
+	first := newTraining()
 	advance(first, half)
 	path := filepath.Join(t.TempDir(), "run.ckpt")
 	if err := first.Save(path); err != nil {
 		t.Fatal(err)
 	}
-	resumed, err := LoadRun(path)
+	resumed, err := LoadTraining(path)
 	if err != nil {
 		t.Fatal(err)
 	}
