@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -73,4 +74,34 @@ func TestCheckpointKey(t *testing.T) {
 	if l.Checkpoint(&a, r) == l.Checkpoint(&b, r) || l.GEquivariantCheckpoint(&a, r) == l.GEquivariantCheckpoint(&b, r) {
 		t.Error("pretraining settings do not change the checkpoints")
 	}
+}
+
+// Load a built-in config by its bare name and list its indexed runs, as
+// -list does: a pretraining per (cell, seed) first, then a run per (cell,
+// seed, method). A run's Index is what -run-index and Slurm array tasks
+// take.
+func ExampleExpand() {
+	c, err := Load("add_jump_quick.toml")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%s: split %s, cells %v, seeds %v, %d pretraining and %d tuning iterations\n",
+		c.Name, c.Split, c.Cells, c.Seeds, c.Pretrain.Iterations, c.Tune.Iterations)
+	for _, r := range Expand(c) {
+		fmt.Println(r.Index, r.ID())
+	}
+	// Output:
+	// add_jump_quick: split add_jump, cells [lstm], seeds [0 1], 1500 pretraining and 200 tuning iterations
+	// 0 pretrain-addprim_jump-lstm-s0
+	// 1 pretrain-addprim_jump-lstm-s1
+	// 2 addprim_jump-lstm-s0-pretrained
+	// 3 addprim_jump-lstm-s0-finetune
+	// 4 addprim_jump-lstm-s0-equitune
+	// 5 addprim_jump-lstm-s0-equitune_zeroshot
+	// 6 addprim_jump-lstm-s0-equizero
+	// 7 addprim_jump-lstm-s1-pretrained
+	// 8 addprim_jump-lstm-s1-finetune
+	// 9 addprim_jump-lstm-s1-equitune
+	// 10 addprim_jump-lstm-s1-equitune_zeroshot
+	// 11 addprim_jump-lstm-s1-equizero
 }
