@@ -47,6 +47,14 @@
 // a row is in, on which rows of a batch have finished, or on how a product
 // is split between the two threads of a training step (kernel.Split).
 //
+// The path through the package: Encode makes Data of SCAN pairs with the
+// vocabularies of package scan; New (or NewEquivariant) makes a Model of a
+// Config; CopiesOf makes the Copies of M_G of a verbgroups.Group;
+// NewTraining starts a Training, which trains the model a Trainer step at
+// a time (Advance runs to the next evaluation) and keeps the best
+// parameters, and which Save checkpoints and LoadTraining reads back;
+// Model.Greedy and Model.Accuracy decode and score.
+//
 // Where things are: the cells are registered in one table (cell.go,
 // CellKinds), each in a file with its equations (rnn.go, gru.go, lstm.go);
 // recurrent.go runs a cell over a batch of sequences and encoder.go makes
