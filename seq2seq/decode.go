@@ -1,6 +1,7 @@
 package seq2seq
 
 import (
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -21,6 +22,14 @@ var decodeWorkers = runtime.GOMAXPROCS(0)
 // Each output ends at its first EOS (included), or has MaxOutput ids and no
 // EOS.
 func (m *Model) Greedy(ins [][]int, cp Copies, mode Mode) ([][]int, error) {
+	return m.greedy(ins, nil, cp, mode)
+}
+
+// greedy is Greedy; with refs (one per command, ending in EOS), an output
+// stops at its first word that departs from its reference, as soon as it
+// can no longer be an exact match (not in the equizero modes, which choose
+// a copy only at the end).
+func (m *Model) greedy(ins, refs [][]int, cp Copies, mode Mode) ([][]int, error) {
 	out := make([][]int, len(ins))
 	chunk := max(1, decodeChunk/cp.K())
 	workers := min(decodeWorkers, (len(ins)+chunk-1)/chunk)
@@ -34,7 +43,7 @@ func (m *Model) Greedy(ins [][]int, cp Copies, mode Mode) ([][]int, error) {
 		defer p.unpack()
 	}
 	if workers <= 1 {
-		return out, m.greedyChunks(ins, cp, mode, chunk, 0, 1, out)
+		return out, m.greedyChunks(ins, refs, cp, mode, chunk, 0, 1, out)
 	}
 	for len(m.twins) < workers {
 		m.twins = append(m.twins, m.twin())
@@ -46,7 +55,7 @@ func (m *Model) Greedy(ins [][]int, cp Copies, mode Mode) ([][]int, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[w] = m.twins[w].greedyChunks(ins, cp, mode, chunk, w, workers, out)
+			errs[w] = m.twins[w].greedyChunks(ins, refs, cp, mode, chunk, w, workers, out)
 		}()
 	}
 	wg.Wait()
@@ -59,16 +68,21 @@ func (m *Model) Greedy(ins [][]int, cp Copies, mode Mode) ([][]int, error) {
 }
 
 // greedyChunks decodes chunks first, first+stride, … of ins into out.
-func (m *Model) greedyChunks(ins [][]int, cp Copies, mode Mode, chunk, first, stride int, out [][]int) error {
+func (m *Model) greedyChunks(ins, refs [][]int, cp Copies, mode Mode, chunk, first, stride int, out [][]int) error {
 	for lo := first * chunk; lo < len(ins); lo += stride * chunk {
-		part := ins[lo:min(len(ins), lo+chunk)]
+		hi := min(len(ins), lo+chunk)
+		part := ins[lo:hi]
+		var stopAt [][]int
+		if refs != nil && !mode.equizero() {
+			stopAt = refs[lo:hi]
+		}
 		if err := m.setInputs(part, cp); err != nil {
 			return err
 		}
 		R := len(part) * cp.K()
 		m.encode(R)
 		m.dec.forward(m.mem, decodeSpec{B: len(part), K: cp.K(), perms: cp.Out, lens: m.lens[:R],
-			weights: m.combinerWeights(cp, len(part)), maxSteps: m.Config.MaxOutput, mode: mode})
+			weights: m.combinerWeights(cp, len(part)), maxSteps: m.Config.MaxOutput, mode: mode, stopAt: stopAt})
 		for i, p := range m.dec.pred {
 			out[lo+i] = slices.Clone(p)
 		}
@@ -108,12 +122,16 @@ func ExactMatch(pred, target []int) bool {
 }
 
 // Accuracy returns the fraction of exact matches of Greedy's outputs on
-// (ins, outs).
+// (ins, outs). It decodes an output only while it matches its target: the
+// rest cannot change the count.
 func (m *Model) Accuracy(ins, outs [][]int, cp Copies, mode Mode) (float64, error) {
 	if len(ins) == 0 {
 		return 0, nil
 	}
-	preds, err := m.Greedy(ins, cp, mode)
+	if len(outs) != len(ins) {
+		return 0, fmt.Errorf("seq2seq: %d commands but %d targets", len(ins), len(outs))
+	}
+	preds, err := m.greedy(ins, outs, cp, mode)
 	if err != nil {
 		return 0, err
 	}

@@ -60,3 +60,79 @@ func TestGreedyWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestAccuracyStopsAtMismatch checks that Accuracy, which stops decoding an
+// output at its first word off the target, counts exactly the outputs of a
+// full Greedy decoding that match, for targets equal to, cut from and
+// altered from those outputs, in every mode, with and without copies.
+func TestAccuracyStopsAtMismatch(t *testing.T) {
+	train, _ := addJump(t)
+	ins := train.In[:600]
+	verb, err := verbgroups.ByName("verb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Default(LSTM, scan.InputVocab().Size(), scan.OutputVocab().Size())
+	cfg.Embed, cfg.Hidden, cfg.DecoderEmbed = 16, 16, 32
+	r := rand.New(rand.NewPCG(3, 4))
+	m, err := New(cfg, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A partly trained model: outputs of many lengths, near their targets.
+	tr, err := NewTrainer(m, NewAdam(1e-2, 0, 5), Copies{}, 0.5, 32, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, out := make([][]int, 32), make([][]int, 32)
+	for range 300 {
+		for i := range in {
+			j := r.IntN(train.Len())
+			in[i], out[i] = train.In[j], train.Out[j]
+		}
+		if _, err := tr.Step(in, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	V := cfg.OutVocab
+	for _, cp := range []Copies{{}, CopiesOf(verb)} {
+		for _, mode := range []Mode{Shared, Independent, Equizero, EquizeroTop1} {
+			preds, err := m.Greedy(ins, cp, mode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			targets := make([][]int, len(preds))
+			for i, p := range preds {
+				y := slices.Clone(p)
+				if e := slices.Index(y, eosID); e >= 0 {
+					y = y[:e+1]
+				}
+				switch i % 3 {
+				case 1: // cut
+					y = y[:r.IntN(len(y))]
+				case 2: // one word altered
+					j := r.IntN(len(y))
+					y[j] = y[j]%(V-1) + 1
+				}
+				if len(y) == 0 || y[len(y)-1] != eosID {
+					y = append(y, eosID)
+				}
+				targets[i] = y
+			}
+			n := 0
+			for i, p := range preds {
+				if ExactMatch(p, targets[i]) {
+					n++
+				}
+			}
+			want := float64(n) / float64(len(ins))
+			got, err := m.Accuracy(ins, targets, cp, mode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want || want == 0 || want == 1 {
+				t.Fatalf("copies %d, mode %d: Accuracy %v, full decoding's %v (want it strictly between 0 and 1)", cp.K(), mode, got, want)
+			}
+		}
+	}
+}

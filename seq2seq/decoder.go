@@ -76,6 +76,7 @@ type decodeSpec struct {
 	perms    [][]int    // K permutations of output ids (g_k); nil for K = 1, g = e
 	lens     []int      // R encoder lengths (attention span of each row)
 	targets  [][]int    // B targets ending in EOS; nil when only decoding
+	stopAt   [][]int    // decoding only: B references ending in EOS; an example stops at its first word off its reference
 	teacher  []bool     // B: feed the target (true) or the prediction
 	weights  []float64  // K×B: weights[k·B+b] = w_{b,k}; nil for uniform 1/K
 	maxSteps int        // at most this many steps
@@ -266,6 +267,9 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 					done[b] = true
 				}
 			} else if p == eosID {
+				done[b] = true
+			}
+			if ref := spec.stopAt; ref != nil && (t >= len(ref[b]) || p != ref[b][t]) {
 				done[b] = true
 			}
 			if done[b] {
