@@ -54,15 +54,15 @@ type AtlasScale struct {
 	TuneLRScale    float64        // the tuning rate is TuneLRScale·TuneLR(split)
 }
 
-// AtlasScales are the reference atlas (the schedules of add_jump.toml and
-// around_right.toml, whose pretrainings it shares) and the quick one (one
+// AtlasScales are the reference atlas (the LSTM under the schedules of
+// add_jump.toml and around_right.toml, whose pretrainings it shares) and the quick one (one
 // rnn, one seed, the batch-32 pretraining of the quick configs and 100
 // tuning iterations).
 var AtlasScales = []AtlasScale{
 	{
 		Prefix: "atlas",
-		About:  "at the reference scale (the settings and, on their splits, the pretrainings of\n# add_jump.toml and around_right.toml)",
-		Cells:  []string{"rnn", "gru", "lstm"}, Seeds: []uint64{0, 1, 2},
+		About:  "at the reference scale for the LSTM (the settings and, on their splits, the LSTM\n# pretrainings of add_jump.toml and around_right.toml)",
+		Cells:  []string{"lstm"}, Seeds: []uint64{0, 1, 2},
 		Pretrain:    Default().Pretrain,
 		Tune:        ScheduleConfig{Iterations: 10000, Batch: 1, WeightDecay: 1e-4, TeacherForcing: 0.5, Clip: 5, EvalEvery: 500},
 		TuneLRScale: 1,
