@@ -206,8 +206,9 @@ func atlasScale(prefix string) (AtlasScale, error) {
 	return AtlasScale{}, fmt.Errorf("%w: -atlas %q: no such atlas (valid: %s)", ErrConfig, prefix, strings.Join(ps, ", "))
 }
 
-// drawAtlas draws the figures of the atlas scale named prefix from the
-// results under out (the -atlas flag): OUT/plots/PREFIX_heatmap.{png,svg}
+// drawAtlas writes the tables and draws the figures of the atlas scale named
+// prefix from the results under out (the -atlas flag):
+// OUT/results/PREFIX/summary.{csv,md}, OUT/plots/PREFIX_heatmap.{png,svg}
 // and OUT/plots/PREFIX_gain.{png,svg}. It returns the exit status.
 func drawAtlas(prefix, out string, stdout, stderr io.Writer) int {
 	s, err := atlasScale(prefix)
@@ -215,25 +216,39 @@ func drawAtlas(prefix, out string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "experiments: %v\n", err)
 		return 2
 	}
+	if err := writeAtlas(s, out, stdout); err != nil {
+		fmt.Fprintf(stderr, "experiments: atlas: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// writeAtlas writes the tables and figures of scale s, printing each path.
+func writeAtlas(s AtlasScale, out string, stdout io.Writer) error {
 	a, err := ReadAtlas(s, out)
-	if err == nil {
-		err = os.MkdirAll(filepath.Join(out, "plots"), 0o755)
+	if err != nil {
+		return err
+	}
+	if len(a.cells()) == 0 {
+		return fmt.Errorf("%s: no results under %s", s.Prefix, filepath.Join(out, "results"))
+	}
+	dir := filepath.Join(out, "results", s.Prefix)
+	if err := writeAtlasSummary(a, s, dir); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, filepath.Join(dir, "summary.md"))
+	if err := os.MkdirAll(filepath.Join(out, "plots"), 0o755); err != nil {
+		return err
 	}
 	for _, f := range []struct {
 		name string
 		plot func(*Atlas, string) error
 	}{{"heatmap", PlotAtlasHeatmap}, {"gain", PlotAtlasGain}} {
-		if err != nil {
-			break
+		base := filepath.Join(out, "plots", s.Prefix+"_"+f.name)
+		if err := f.plot(a, base); err != nil {
+			return err
 		}
-		base := filepath.Join(out, "plots", prefix+"_"+f.name)
-		if err = f.plot(a, base); err == nil {
-			fmt.Fprintln(stdout, base+".png")
-		}
+		fmt.Fprintln(stdout, base+".png")
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "experiments: atlas: %v\n", err)
-		return 1
-	}
-	return 0
+	return nil
 }

@@ -48,12 +48,14 @@ func TestAtlasConfigs(t *testing.T) {
 // of add_jump.toml and around_right.toml.
 func TestAtlasSharesPretraining(t *testing.T) {
 	l := Layout{Out: "out"}
-	ckpt := func(c *Config) string {
-		r := Expand(c)[0]
-		if r.Method != Pretrain {
-			t.Fatalf("%s: run 0 is %s", c.Name, r.ID())
+	ckpt := func(c *Config) string { // the checkpoint of the pretraining of the first cell, seed 0
+		for _, r := range Expand(c) {
+			if r.Method == Pretrain && r.Cell == c.Cells[0] && r.Seed == 0 {
+				return l.Checkpoint(c, r)
+			}
 		}
-		return l.Checkpoint(c, r)
+		t.Fatalf("%s: no pretraining of %s, seed 0", c.Name, c.Cells[0])
+		return ""
 	}
 	for _, s := range AtlasScales {
 		for _, split := range AtlasSplits {
@@ -80,14 +82,19 @@ func TestAtlasSharesPretraining(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if !slices.Contains(c.Cells, a.Cells[0]) {
+			t.Fatalf("%s has no %s", ref, a.Cells[0])
+		}
+		c.Cells = a.Cells
 		if ckpt(c) != ckpt(a) {
 			t.Errorf("%s pretrains into %s, not %s", a.Name, ckpt(a), ckpt(c))
 		}
 	}
 }
 
-// TestAtlasFlag draws the quick atlas's figures from two results and checks
-// what ReadAtlas read; an unknown scale exits with 2.
+// TestAtlasFlag writes the quick atlas's tables and figures from two results
+// and checks what ReadAtlas read and the tables say; no results exit with 1,
+// an unknown scale with 2.
 func TestAtlasFlag(t *testing.T) {
 	out := t.TempDir()
 	s := AtlasScales[1]
@@ -119,6 +126,23 @@ func TestAtlasFlag(t *testing.T) {
 	}
 	if c := a.Coverage[[2]string{"addprim_jump", "verb"}]; math.Abs(c-5942.0/7706) > 1e-12 {
 		t.Errorf("coverage of addprim_jump under verb: %g", c)
+	}
+	csv, err := os.ReadFile(filepath.Join(out, "results", s.Prefix, "summary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "addprim_jump,verb,0.7711,rnn,equitune,1,0.7500,0.0000\n"; !strings.Contains(string(csv), want) {
+		t.Errorf("summary.csv lacks %q:\n%s", want, csv)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "results", s.Prefix, "summary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "| addprim_jump | verb | 0.7711 | – | – | 0.7500 ± 0.0000 | – | – | +0.7400 |\n"; !strings.Contains(string(md), want) {
+		t.Errorf("summary.md lacks %q:\n%s", want, md)
+	}
+	if code := run([]string{"-atlas", s.Prefix, "-out", t.TempDir()}, io.Discard, io.Discard); code != 1 {
+		t.Errorf("-atlas without results: exit %d, want 1", code)
 	}
 	if code := run([]string{"-atlas", "atlas_huge"}, io.Discard, io.Discard); code != 2 {
 		t.Errorf("-atlas atlas_huge: exit %d, want 2", code)

@@ -84,6 +84,15 @@ func (a *Atlas) accuracy(split, g, cell, m string) (float64, bool) {
 	return 0, false
 }
 
+// gain returns equi-tuning's gain over fine-tuning on a split under group g
+// for a cell, mean(equitune under g) − mean(finetune under the trivial
+// group), and whether both have results.
+func (a *Atlas) gain(split, g, cell string) (float64, bool) {
+	eq, ok1 := a.accuracy(split, g, cell, "equitune")
+	ft, ok2 := a.accuracy(split, a.Groups[0], cell, "finetune")
+	return eq - ft, ok1 && ok2
+}
+
 // PlotAtlasHeatmap draws the atlas as a heatmap per cell, a row per split:
 // on the left the test coverage of each non-trivial group (green), then the
 // test accuracy of each method under each group, mean over seeds (blue); a
@@ -161,11 +170,9 @@ func PlotAtlasGain(a *Atlas, base string) error {
 		for k, cell := range cells {
 			var xys plotter.XYs
 			for _, split := range a.Splits {
-				eq, ok1 := a.accuracy(split, g, cell, "equitune")
-				ft, ok2 := a.accuracy(split, a.Groups[0], cell, "finetune")
-				if ok1 && ok2 {
-					xys = append(xys, plotter.XY{X: a.Coverage[[2]string{split, g}], Y: eq - ft})
-					lo = min(lo, eq-ft)
+				if gain, ok := a.gain(split, g, cell); ok {
+					xys = append(xys, plotter.XY{X: a.Coverage[[2]string{split, g}], Y: gain})
+					lo = min(lo, gain)
 				}
 			}
 			if len(xys) == 0 {
