@@ -19,17 +19,22 @@ func HoldOut(ps []Pair, frac float64, r *rand.Rand) (train, val []Pair) {
 	if !(frac >= 0 && frac <= 1) || r == nil {
 		panic(fmt.Sprintf("scan: HoldOut with frac %v and rand %p", frac, r))
 	}
-	k := int(math.Round(frac * float64(len(ps))))
-	inVal := make([]bool, len(ps))
+	return drawOut(ps, int(math.Round(frac*float64(len(ps)))), r)
+}
+
+// drawOut splits ps into the pairs left and the k pairs at the first k
+// indices of r.Perm(len(ps)), both in the order of ps.
+func drawOut(ps []Pair, k int, r *rand.Rand) (left, drawn []Pair) {
+	in := make([]bool, len(ps))
 	for _, i := range r.Perm(len(ps))[:k] {
-		inVal[i] = true
+		in[i] = true
 	}
 	for i, p := range ps {
-		if inVal[i] {
-			val = append(val, p)
+		if in[i] {
+			drawn = append(drawn, p)
 		} else {
-			train = append(train, p)
+			left = append(left, p)
 		}
 	}
-	return train, val
+	return left, drawn
 }

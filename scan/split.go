@@ -130,20 +130,10 @@ func contains(c []string, phrase ...string) bool {
 	return false
 }
 
+// simpleSplit draws a fifth of all (rounded down) into the test set,
+// uniformly under the seed.
 func simpleSplit(all []Pair, seed uint64) (train, test []Pair) {
-	r := rand.New(rand.NewPCG(seed, simpleStream))
-	inTest := make([]bool, len(all))
-	for _, i := range r.Perm(len(all))[:len(all)/5] {
-		inTest[i] = true
-	}
-	for i, p := range all {
-		if inTest[i] {
-			test = append(test, p)
-		} else {
-			train = append(train, p)
-		}
-	}
-	return train, test
+	return drawOut(all, len(all)/5, rand.New(rand.NewPCG(seed, simpleStream)))
 }
 
 func lengthSplit(all []Pair, _ uint64) (train, test []Pair) {
