@@ -29,6 +29,7 @@ func drawOut(ps []Pair, k int, r *rand.Rand) (left, drawn []Pair) {
 	for _, i := range r.Perm(len(ps))[:k] {
 		in[i] = true
 	}
+	left, drawn = make([]Pair, 0, len(ps)-k), make([]Pair, 0, k)
 	for i, p := range ps {
 		if in[i] {
 			drawn = append(drawn, p)
