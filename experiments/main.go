@@ -114,6 +114,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *atlas != "" {
 		return drawAtlas(*atlas, *out, stdout, stderr)
 	}
+	build() // the checkout's revision as the command starts (see build)
 	if len(configs) == 0 {
 		return fail(2, fmt.Errorf("-config is required (a file or one of: %s)", strings.Join(BuiltinNames(), ", ")))
 	}

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scan-equitune/equitune/internal/atomicfile"
@@ -279,7 +280,8 @@ func (e *Env) Do(r Run) error {
 	}
 	res.WallSeconds = time.Since(start).Seconds()
 	res.Finished = time.Now().UTC().Format(time.RFC3339)
-	res.Module, res.Version, res.Revision, res.GoVersion = buildInfo()
+	bf := build()
+	res.Module, res.Version, res.Revision, res.GoVersion = bf.module, bf.version, bf.revision, bf.goVersion
 	b, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
 		return err
@@ -292,30 +294,36 @@ func (e *Env) Do(r Run) error {
 	return e.dropTuneCheckpoint(r)
 }
 
-// buildInfo returns the main module's path, version and VCS revision, and the
-// Go version.
-func buildInfo() (mod, version, rev, goVersion string) {
-	goVersion = runtime.Version()
+// buildFacts are what a result records of the program that wrote it.
+type buildFacts struct{ module, version, revision, goVersion string }
+
+// build returns the main module's path, version and VCS revision, and the Go
+// version, read once per process: the experiments command reads them when it
+// starts, so that a binary built without a VCS stamp (go run, or
+// -buildvcs=false) records the checkout it started in, not one that moved
+// while it ran.
+var build = sync.OnceValue(func() buildFacts {
+	f := buildFacts{goVersion: runtime.Version(), version: "(unknown)"}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "", "(unknown)", "", goVersion
+		return f
 	}
-	mod, version = bi.Main.Path, bi.Main.Version
+	f.module, f.version = bi.Main.Path, bi.Main.Version
 	for _, s := range bi.Settings {
 		switch s.Key {
 		case "vcs.revision":
-			rev = s.Value
+			f.revision = s.Value
 		case "vcs.modified":
-			if s.Value == "true" && rev != "" {
-				rev += "+dirty"
+			if s.Value == "true" && f.revision != "" {
+				f.revision += "+dirty"
 			}
 		}
 	}
-	if rev == "" {
-		rev = gitRevision()
+	if f.revision == "" {
+		f.revision = gitRevision()
 	}
-	return mod, version, rev, goVersion
-}
+	return f
+})
 
 // gitRevision returns the commit of the working directory's git checkout,
 // with "+dirty" if tracked files differ from it, or "" outside a checkout.
