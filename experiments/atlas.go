@@ -55,9 +55,9 @@ type AtlasScale struct {
 }
 
 // AtlasScales are the reference atlas (the LSTM under the schedules of
-// add_jump.toml and around_right.toml, whose pretrainings it shares) and the quick one (one
-// rnn, one seed, the batch-32 pretraining of the quick configs and 100
-// tuning iterations).
+// add_jump.toml and around_right.toml, whose pretrainings it shares) and the
+// quick one (one rnn, one seed, the batch-32 pretraining of the quick
+// configs and 100 tuning iterations).
 var AtlasScales = []AtlasScale{
 	{
 		Prefix: "atlas",
