@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/scan-equitune/equitune/internal/atomicfile"
@@ -22,10 +21,11 @@ func atlasMethods() []string {
 func AtlasCSV(a *Atlas) string {
 	var b strings.Builder
 	b.WriteString("split,group,test_coverage,cell,method,n_seeds,test_acc_mean,test_acc_std\n")
+	cells := a.cells()
 	for _, split := range a.Splits {
 		for _, g := range a.Groups {
 			k := [2]string{split, g}
-			for _, cell := range a.cells() {
+			for _, cell := range cells {
 				for _, r := range a.Rows[k] {
 					if r.Cell == cell {
 						fmt.Fprintf(&b, "%s,%s,%.4f,%s,%s,%d,%.4f,%.4f\n", split, g, a.Coverage[k], cell, r.Method, r.N, r.Mean, r.Std)
@@ -59,13 +59,11 @@ func AtlasMarkdown(a *Atlas, s AtlasScale) string {
 				k := [2]string{split, g}
 				fmt.Fprintf(&b, "| %s | %s | %.4f |", split, g, a.Coverage[k])
 				for _, m := range ms {
-					i := slices.IndexFunc(a.Rows[k], func(r Row) bool { return r.Cell == cell && r.Method == m })
-					if i < 0 {
+					if r, ok := a.row(split, g, cell, m); ok {
+						fmt.Fprintf(&b, " %.4f ± %.4f |", r.Mean, r.Std)
+					} else {
 						b.WriteString(" – |")
-						continue
 					}
-					r := a.Rows[k][i]
-					fmt.Fprintf(&b, " %.4f ± %.4f |", r.Mean, r.Std)
 				}
 				if gain, ok := a.gain(split, g, cell); ok && g != a.Groups[0] {
 					fmt.Fprintf(&b, " %+.4f |\n", gain)

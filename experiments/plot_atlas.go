@@ -73,15 +73,22 @@ func (a *Atlas) cells() []string {
 	return cs
 }
 
+// row returns the summary row of method m under group g on a split for a
+// cell, and whether there is one.
+func (a *Atlas) row(split, g, cell, m string) (Row, bool) {
+	for _, r := range a.Rows[[2]string{split, g}] {
+		if r.Cell == cell && r.Method == m {
+			return r, true
+		}
+	}
+	return Row{}, false
+}
+
 // accuracy returns the mean test accuracy of method m under group g on a
 // split for a cell, and whether there is a result.
 func (a *Atlas) accuracy(split, g, cell, m string) (float64, bool) {
-	for _, r := range a.Rows[[2]string{split, g}] {
-		if r.Cell == cell && r.Method == m {
-			return r.Mean, true
-		}
-	}
-	return 0, false
+	r, ok := a.row(split, g, cell, m)
+	return r.Mean, ok
 }
 
 // gain returns equi-tuning's gain over fine-tuning on a split under group g
