@@ -43,7 +43,7 @@ func walkLines(md toml.MetaData, path []string, m map[string]toml.Primitive, lin
 		var pe toml.ParseError
 		if err := md.PrimitiveDecode(p, &lineProbe{}); errors.As(err, &pe) {
 			if _, seen := lines[key]; !seen {
-				lines[key] = pe.Line
+				lines[key] = pe.Position.Line
 			}
 		}
 		switch md.Type(kp...) {
