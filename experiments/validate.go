@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 
 	"github.com/scan-equitune/equitune/scan"
 	"github.com/scan-equitune/equitune/seq2seq"
@@ -97,25 +95,20 @@ func (s ScheduleConfig) check(table string) error {
 }
 
 // checkValFraction reports whether val_fraction holds out no pair, or every
-// pair, of the training split of some seed (not checked for an unknown
-// split, which Validate reports).
+// pair, of the training split (not checked for an unknown split, which
+// Validate reports).
 func (c *Config) checkValFraction() error {
 	f := c.ValFraction
 	if !(f > 0 && f < 1) {
 		return badKey("val_fraction", "= %g: want in (0, 1)", f)
 	}
-	for _, seed := range c.Seeds {
-		train, _, err := scan.Generate(c.Split, seed)
-		if errors.Is(err, scan.ErrUnknownSplit) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		tr, val := scan.HoldOut(train, f, rand.New(rand.NewPCG(seed, streamHoldOut)))
-		if len(val) == 0 || len(tr) == 0 {
-			return badKey("val_fraction", "= %g leaves %d of the %d training pairs of seed %d for validation: "+
-				"want at least one for validation and one for training", f, len(val), len(train), seed)
-		}
+	n, _, err := scan.Sizes(c.Split)
+	if err != nil {
+		return nil // an unknown split, which Validate reports
+	}
+	if k := scan.HoldOutSize(n, f); k == 0 || k == n {
+		return badKey("val_fraction", "= %g leaves %d of the %d training pairs for validation: "+
+			"want at least one for validation and one for training", f, k, n)
 	}
 	return nil
 }

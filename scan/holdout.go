@@ -19,7 +19,13 @@ func HoldOut(ps []Pair, frac float64, r *rand.Rand) (train, val []Pair) {
 	if !(frac >= 0 && frac <= 1) || r == nil {
 		panic(fmt.Sprintf("scan: HoldOut with frac %v and rand %p", frac, r))
 	}
-	return drawOut(ps, int(math.Round(frac*float64(len(ps)))), r)
+	return drawOut(ps, HoldOutSize(len(ps), frac), r)
+}
+
+// HoldOutSize is the size of HoldOut's validation part of n pairs,
+// round(frac·n).
+func HoldOutSize(n int, frac float64) int {
+	return int(math.Round(frac * float64(n)))
 }
 
 // drawOut splits ps into the pairs left and the k pairs at the first k

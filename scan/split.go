@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Canonical split names, in the order of the official repository.
@@ -118,6 +119,25 @@ func Generate(name string, seed uint64) (train, test []Pair, err error) {
 	}
 	train, test = splits[c](All(), seed)
 	return train, test, nil
+}
+
+// sizes memoizes Sizes: canonical name → [2]int.
+var sizes sync.Map
+
+// Sizes returns the numbers of training and test pairs of the named split,
+// which are the same under every seed (the simple split draws a fixed
+// fifth), without generating it more than once per process.
+func Sizes(name string) (train, test int, err error) {
+	c, err := Canonical(name)
+	if err != nil {
+		return 0, 0, err
+	}
+	if n, ok := sizes.Load(c); ok {
+		return n.([2]int)[0], n.([2]int)[1], nil
+	}
+	tr, te := splits[c](All(), 0)
+	sizes.Store(c, [2]int{len(tr), len(te)})
+	return len(tr), len(te), nil
 }
 
 // contains reports whether phrase occurs as consecutive words of c.

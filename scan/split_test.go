@@ -229,3 +229,19 @@ func mustTrain(t *testing.T, name string) []Pair {
 	}
 	return train
 }
+
+// TestSizes: Sizes gives the sizes of Generate's sets, under any seed.
+func TestSizes(t *testing.T) {
+	for _, name := range SplitNames() {
+		for _, seed := range []uint64{0, 7} {
+			train, test, _ := Generate(name, seed)
+			n, m, err := Sizes(name)
+			if err != nil || n != len(train) || m != len(test) {
+				t.Errorf("Sizes(%q) = %d, %d, %v; Generate with seed %d gives %d, %d", name, n, m, err, seed, len(train), len(test))
+			}
+		}
+	}
+	if _, _, err := Sizes("jump"); !errors.Is(err, ErrUnknownSplit) {
+		t.Errorf("Sizes(\"jump\"): err = %v, want ErrUnknownSplit", err)
+	}
+}
