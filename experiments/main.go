@@ -115,6 +115,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return drawAtlas(*atlas, *out, stdout, stderr)
 	}
 	build() // the checkout's revision as the command starts (see build)
+	if err := workerStart(); err != nil {
+		return fail(2, err)
+	}
 	if len(configs) == 0 {
 		return fail(2, fmt.Errorf("-config is required (a file or one of: %s)", strings.Join(BuiltinNames(), ", ")))
 	}
@@ -189,7 +192,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if indexSet {
 		return runOne(cfg, todo[0], *out, *force, *verbose, stderr)
 	}
-	return runAll([]*Config{cfg}, *out, *jobs, *force, *verbose, stdout, stderr)
+	return runAll([]*Config{cfg}, []string{*config}, *out, *jobs, *force, *verbose, stdout, stderr)
 }
 
 // printError prints err to w as one line after the command's name.

@@ -45,8 +45,13 @@ func runOne(c *Config, r Run, out string, force, verbose bool, stderr io.Writer)
 		printError(stderr, staleError(errs))
 		return 2
 	}
+	env.noWait = workerNoWait()
 	start := time.Now()
-	if code := exitStatus(log, env.Do(r)); code != 0 {
+	err := env.Do(r)
+	if errors.Is(err, errBusy) {
+		return exitBusy
+	}
+	if code := exitStatus(log, err); code != 0 {
 		return code
 	}
 	log.Info("done", "run", r.ID(), "seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
@@ -56,14 +61,14 @@ func runOne(c *Config, r Run, out string, force, verbose bool, stderr io.Writer)
 // runAll runs every run of the experiments cs in one pool of jobs workers
 // (schedule), sharing their pretrainings, then writes each one's summary,
 // plots and walltime.csv.
-func runAll(cs []*Config, out string, jobs int, force, verbose bool, stdout, stderr io.Writer) int {
-	_, log, base, stop := runLog(stderr, verbose)
+func runAll(cs []*Config, sources []string, out string, jobs int, force, verbose bool, stdout, stderr io.Writer) int {
+	status, log, base, stop := runLog(stderr, verbose)
 	defer stop()
 	var envs []*Env
 	var stale []error
-	for _, c := range cs {
+	for i, c := range cs {
 		env := base
-		env.Config, env.Layout, env.Force = c, Layout{Out: out, Experiment: c.Name}, force
+		env.Config, env.Source, env.Layout, env.Force = c, sources[i], Layout{Out: out, Experiment: c.Name}, force
 		envs = append(envs, &env)
 		stale = append(stale, env.Stale(Expand(c))...)
 	}
@@ -73,9 +78,10 @@ func runAll(cs []*Config, out string, jobs int, force, verbose bool, stdout, std
 	}
 	start, times := time.Now(), newWallTimes()
 	pre, methods := schedule(envs)
-	err := parallel(pre, jobs, times)
+	pool := newWorkerPool(jobs, out, force, verbose, status)
+	err := parallel(pre, pool, times)
 	if err == nil {
-		err = parallel(methods, jobs, times)
+		err = parallel(methods, pool, times)
 	}
 	if code := exitStatus(log, err); code != 0 {
 		return code
@@ -121,7 +127,7 @@ func runMany(paths []string, out string, jobs int, force, verbose, aggregate boo
 		cs = append(cs, c)
 	}
 	if !aggregate {
-		return runAll(cs, out, jobs, force, verbose, stdout, stderr)
+		return runAll(cs, paths, out, jobs, force, verbose, stdout, stderr)
 	}
 	code := 0
 	for _, c := range cs {

@@ -123,10 +123,10 @@ func TestConcurrentRunners(t *testing.T) {
 		pre, methods := schedule([]*Env{e})
 		wg.Go(func() {
 			times := newWallTimes()
-			if err := parallel(pre, 1, times); err != nil {
+			if err := parallel(pre, &workerPool{jobs: 1}, times); err != nil {
 				t.Error(err)
 			}
-			if err := parallel(methods, 1, times); err != nil {
+			if err := parallel(methods, &workerPool{jobs: 1}, times); err != nil {
 				t.Error(err)
 			}
 		})

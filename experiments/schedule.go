@@ -63,13 +63,13 @@ func cost(c *Config, r Run) float64 {
 	return examples * map[string]float64{"rnn": 1, "gru": 2, "lstm": 2.5}[r.Cell]
 }
 
-// parallel runs ts on up to jobs goroutines and returns the first error. A
+// parallel runs ts on the pool's workers and returns the first error. A
 // run whose lock another process holds is put off until the others are
 // done, then waited for, so that concurrent processes on one output root
 // share the work. Once the context of the first task's Env is cancelled no
 // further run starts (all Envs of one invocation share it). It adds the
 // wall time of every run it executes to times.
-func parallel(ts []task, jobs int, times *wallTimes) error {
+func parallel(ts []task, pool *workerPool, times *wallTimes) error {
 	if len(ts) == 0 {
 		return nil
 	}
@@ -77,10 +77,8 @@ func parallel(ts []task, jobs int, times *wallTimes) error {
 		mu    sync.Mutex
 		later []task
 	)
-	err := each(ts, jobs, func(t task) error {
-		first := *t.env
-		first.noWait = true
-		err := times.measure(t, first.Do)
+	err := each(ts, pool.jobs, func(w int, t task) error {
+		err := times.measure(t, func() error { return pool.do(w, t, true) })
 		if errors.Is(err, errBusy) {
 			mu.Lock()
 			later = append(later, t)
@@ -92,44 +90,9 @@ func parallel(ts []task, jobs int, times *wallTimes) error {
 	if err != nil || len(later) == 0 {
 		return err
 	}
-	return each(later, jobs, func(t task) error { return times.measure(t, t.env.Do) })
-}
-
-// each calls do on every task of ts from up to jobs goroutines and returns
-// the first error, or ErrInterrupted if the context stopped it early.
-func each(ts []task, jobs int, do func(task) error) error {
-	env := ts[0].env
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-	)
-	next := make(chan task)
-	for range min(jobs, len(ts)) {
-		wg.Go(func() {
-			for t := range next {
-				if err := do(t); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for _, t := range ts {
-		if env.interrupted() != nil {
-			break
-		}
-		next <- t
-	}
-	close(next)
-	wg.Wait()
-	if first == nil {
-		first = env.interrupted()
-	}
-	return first
+	return each(later, pool.jobs, func(w int, t task) error {
+		return times.measure(t, func() error { return pool.do(w, t, false) })
+	})
 }
 
 // wallTimes records the wall time of the runs of one invocation, by
@@ -142,10 +105,11 @@ type wallTimes struct {
 
 func newWallTimes() *wallTimes { return &wallTimes{start: time.Now(), runs: map[string][]string{}} }
 
-// measure runs do(t.run) and records its wall time unless it failed.
-func (w *wallTimes) measure(t task, do func(Run) error) error {
+// measure runs task t by calling do and records its wall time unless it
+// failed.
+func (w *wallTimes) measure(t task, do func() error) error {
 	start := time.Now()
-	err := do(t.run)
+	err := do()
 	if err == nil {
 		w.mu.Lock()
 		w.runs[t.env.Config.Name] = append(w.runs[t.env.Config.Name],

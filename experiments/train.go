@@ -78,6 +78,7 @@ type StageSeconds struct {
 // Env runs the runs of one experiment.
 type Env struct {
 	Config   *Config
+	Source   string // the -config argument Config was loaded from (a worker process loads it again)
 	Layout   Layout
 	Force    bool
 	Progress func(id string, total int) (step func(int), done func())
@@ -301,7 +302,7 @@ type buildFacts struct{ module, version, revision, goVersion string }
 // version, read once per process: the experiments command reads them when it
 // starts, so that a binary built without a VCS stamp (go run, or
 // -buildvcs=false) records the checkout it started in, not one that moved
-// while it ran.
+// while it ran; a worker process records its invocation's.
 var build = sync.OnceValue(func() buildFacts {
 	f := buildFacts{goVersion: runtime.Version(), version: "(unknown)"}
 	bi, ok := debug.ReadBuildInfo()
@@ -318,6 +319,9 @@ var build = sync.OnceValue(func() buildFacts {
 				f.revision += "+dirty"
 			}
 		}
+	}
+	if f.revision == "" {
+		f.revision = workerRevision()
 	}
 	if f.revision == "" {
 		f.revision = gitRevision()
