@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -183,7 +182,7 @@ func TestWorkerFails(t *testing.T) {
 			t.Fatal(err)
 		}
 		pre := Expand(c)[0]
-		logs := &watchedLog{}
+		logs := &syncBuffer{}
 		pool := newWorkerPool(2, filepath.Join(dir, "out"), false, false, newStatusLine(logs))
 		if pool.exe == "" {
 			t.Fatal("the pool runs in process")
@@ -227,22 +226,4 @@ func TestWorkerFails(t *testing.T) {
 			t.Errorf("the resumed pretraining's checkpoint (%d bytes) differs from the uninterrupted one's (%d bytes)", len(a), len(b))
 		}
 	})
-}
-
-// watchedLog is a log writer safe to read while workers write it.
-type watchedLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (w *watchedLog) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(p)
-}
-
-func (w *watchedLog) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
 }
