@@ -39,9 +39,10 @@ var useWorkerProcesses = true
 // single-threaded (GOMAXPROCS=1) and, when the jobs fit the usable cores,
 // pinned to a core of its own. Two concurrent runs in one process leave
 // about a tenth of two cores idle (a training step hands work between
-// threads, which the scheduler wakes on a busy core); as two pinned
-// processes the same runs take about a fifth less wall time, and every
-// number they record is the same (TestWorkerProcesses).
+// threads, which the scheduler wakes on a busy core); as pinned processes
+// the reference tables take a third less wall time (45 min against 67 on
+// two cores), and every number they record is the same
+// (TestWorkerProcesses).
 type workerPool struct {
 	jobs    int
 	exe     string // this binary when runs are worker processes, else ""
@@ -165,6 +166,7 @@ func (p *workerPool) copyLog(r io.Reader) {
 		}
 		p.status.Write(append(line, '\n'))
 	}
+	io.Copy(io.Discard, r) // after a line too long to scan: the worker must not block on a full pipe
 	done()
 }
 
