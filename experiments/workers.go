@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
-	"sync"
 	"syscall"
 )
 
@@ -199,42 +198,4 @@ func workerRevision() string {
 		return ""
 	}
 	return os.Getenv(workerRevisionEnv)
-}
-
-// each calls do(w, t) on every task t of ts from up to jobs workers w =
-// 0, 1, … and returns the first error, or ErrInterrupted if the context
-// stopped it early.
-func each(ts []task, jobs int, do func(w int, t task) error) error {
-	env := ts[0].env
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-	)
-	next := make(chan task)
-	for w := range min(jobs, len(ts)) {
-		wg.Go(func() {
-			for t := range next {
-				if err := do(w, t); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for _, t := range ts {
-		if env.interrupted() != nil {
-			break
-		}
-		next <- t
-	}
-	close(next)
-	wg.Wait()
-	if first == nil {
-		first = env.interrupted()
-	}
-	return first
 }

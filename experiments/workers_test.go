@@ -16,8 +16,8 @@ import (
 )
 
 // TestMain makes the test binary a worker process when the pool starts it
-// as one (workerPool.spawn), and runs the other tests' pools in process;
-// TestWorkerProcesses and the tests after it turn worker processes on.
+// as one (workerPool.spawn); otherwise pools run in process, except inside
+// withWorkers.
 func TestMain(m *testing.M) {
 	if os.Getenv(workerEnv) == "1" {
 		if os.Getenv("EQUITUNE_TEST_PRINT_AFFINITY") == "1" {
