@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scan-equitune/equitune/experiments/runner"
 	"github.com/scan-equitune/equitune/internal/scantest"
 	"github.com/scan-equitune/equitune/seq2seq"
 )
@@ -66,13 +67,13 @@ eval_every = 10
 		{"addprim_jump-lstm-s0-pretrained", summary.TestAcc, func(l scantest.ReferenceLine) string { return l.Pred }},
 		{"addprim_jump-lstm-s0-equitune_zeroshot", summary.TestAccEq, func(l scantest.ReferenceLine) string { return l.PredG }},
 	} {
-		var res Result
+		var res runner.Result
 		readJSON(t, filepath.Join(runs, c.run, "result.json"), &res)
 		t.Logf("%s: test accuracy %.4f, the reference's %.4f", c.run, res.TestAcc, c.want)
 		if math.Abs(res.TestAcc-c.want) > 0.002 {
 			t.Errorf("%s: test accuracy %.4f, the reference's %.4f", c.run, res.TestAcc, c.want)
 		}
-		preds := readPredictions(t, filepath.Join(runs, c.run, PredictionsFile))
+		preds := readPredictions(t, filepath.Join(runs, c.run, runner.PredictionsFile))
 		if len(preds) != len(lines) {
 			t.Fatalf("%s: %d predictions for %d reference lines", c.run, len(preds), len(lines))
 		}
@@ -93,7 +94,7 @@ eval_every = 10
 		}
 	}
 	tuned := filepath.Join(runs, "addprim_jump-lstm-s0-equitune")
-	var res Result
+	var res runner.Result
 	readJSON(t, filepath.Join(tuned, "result.json"), &res)
 	if res.TuneIterations != 20 || res.PretrainIterations != 0 || len(res.Curve) != 2 {
 		t.Errorf("equitune result: tune %d, pretrain %d iterations, %d curve points", res.TuneIterations, res.PretrainIterations, len(res.Curve))
@@ -107,7 +108,7 @@ eval_every = 10
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := seq2seq.ReadSafetensors(filepath.Join(tuned, ModelFile), 0.1)
+	b, err := seq2seq.ReadSafetensors(filepath.Join(tuned, runner.ModelFile), 0.1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ eval_every = 10
 // agrees reports whether a prediction reads as the reference line want
 // (actions, then EOS if one was emitted; without one, the reference reads
 // the first 49 ids).
-func agrees(p Prediction, want string) bool {
+func agrees(p runner.Prediction, want string) bool {
 	if w, ok := strings.CutSuffix(want, "EOS"); ok {
 		return p.EOS && p.Pred == strings.TrimSpace(w)
 	}
@@ -140,7 +141,7 @@ func referenceLines(t *testing.T, path string) map[string]scantest.ReferenceLine
 }
 
 // readPredictions reads a predictions file.
-func readPredictions(t *testing.T, path string) []Prediction {
+func readPredictions(t *testing.T, path string) []runner.Prediction {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -151,10 +152,10 @@ func readPredictions(t *testing.T, path string) []Prediction {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ps []Prediction
+	var ps []runner.Prediction
 	dec := json.NewDecoder(zr)
 	for {
-		var p Prediction
+		var p runner.Prediction
 		if err := dec.Decode(&p); err == io.EOF {
 			return ps
 		} else if err != nil {

@@ -39,24 +39,25 @@
 // stops the runs after their current checkpoint and exits with status 130;
 // the same command resumes them.
 //
-// The methods are values registered in one list (Method, MethodNames):
-// config validation, the runs, their identities, the runner (Env.Do), the
-// summary and the figures read it.
+// This file only parses the command line and dispatches: package config
+// owns the configurations and the registry of methods, package runner the
+// runs (plan, execution, worker processes, locks, resumption, Slurm,
+// export), package report the summaries, figures and the atlas.
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
-	"os/signal"
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
+
+	"github.com/scan-equitune/equitune/experiments/config"
+	"github.com/scan-equitune/equitune/experiments/report"
+	"github.com/scan-equitune/equitune/experiments/runner"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -66,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("experiments", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var configs configList
-	fs.Var(&configs, "config", "experiment TOML file, or the name of a built-in one ("+strings.Join(BuiltinNames(), ", ")+"); a path that exists wins. Repeat it to run several experiments in one pool of -jobs workers, sharing their pretrainings (or to -aggregate them)")
+	fs.Var(&configs, "config", "experiment TOML file, or the name of a built-in one ("+strings.Join(config.BuiltinNames(), ", ")+"); a path that exists wins. Repeat it to run several experiments in one pool of -jobs workers, sharing their pretrainings (or to -aggregate them)")
 	out := fs.String("out", ".", "root directory of the outputs: OUT/results/NAME/, OUT/results/.cache/pretrain/ and OUT/plots/")
 	list := fs.Bool("list", false, "print the experiment's indexed runs (pretrainings first) and exit")
 	index := fs.Int("run-index", -1, "run only the run with this index (see -list); if not given, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX is used when set, otherwise every run is run")
@@ -95,7 +96,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"  OUT/plots/NAME_accuracy.{png,svg} and OUT/plots/NAME_curves.{png,svg}.\n"+
 			"Finished runs of the same settings are skipped, so an interrupted experiment resumes (Ctrl-C stops\n"+
 			"after the current checkpoints and exits with 130). Bad input exits with 2.\n\nFlags:\n",
-			strings.Join(MethodNames(), ", "))
+			strings.Join(config.MethodNames(), ", "))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -112,14 +113,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fail(2, fmt.Errorf("unexpected arguments %q; see -h", fs.Args()))
 	}
 	if *atlas != "" {
-		return drawAtlas(*atlas, *out, stdout, stderr)
+		return report.DrawAtlas(*atlas, *out, stdout, stderr)
 	}
-	build() // the checkout's revision as the command starts (see build)
-	if err := workerStart(); err != nil {
+	if err := runner.Prepare(); err != nil {
 		return fail(2, err)
 	}
 	if len(configs) == 0 {
-		return fail(2, fmt.Errorf("-config is required (a file or one of: %s)", strings.Join(BuiltinNames(), ", ")))
+		return fail(2, fmt.Errorf("-config is required (a file or one of: %s)", strings.Join(config.BuiltinNames(), ", ")))
 	}
 	if *jobs < 1 {
 		return fail(2, fmt.Errorf("-jobs = %d, want ≥ 1", *jobs))
@@ -129,15 +129,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := flagConflict(set); err != nil {
 		return fail(2, err)
 	}
+	opts := runner.Options{Out: *out, Jobs: *jobs, Force: *force, Verbose: *verbose, Summarize: summarize}
 	if len(configs) > 1 {
 		for _, f := range []string{"list", "slurm", "run-index", "export", "coverage"} {
 			if set[f] {
 				return fail(2, fmt.Errorf("-%s takes one -config, not %d; see -h", f, len(configs)))
 			}
 		}
-		return runMany(configs, *out, *jobs, *force, *verbose, *aggregate, stdout, stderr)
+		cs, err := config.LoadAll(configs)
+		if err != nil {
+			return fail(2, err)
+		}
+		if !*aggregate {
+			return runner.RunAll(cs, configs, opts, stdout, stderr)
+		}
+		code := 0
+		for _, c := range cs {
+			code = max(code, report.Aggregate(c, *out, stdout, stderr))
+		}
+		return code
 	}
-	config := &configs[0]
+	cfgPath := &configs[0]
 	indexSet := set["run-index"]
 	if !indexSet && !*list && !*aggregate && *slurmDir == "" {
 		for _, v := range []string{"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"} {
@@ -151,14 +163,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	cfg, err := Load(*config)
+	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		return fail(2, err)
 	}
 	if *coverage {
-		return printCoverage(cfg, stdout, stderr)
+		return report.PrintCoverage(cfg, stdout, stderr)
 	}
-	runs := Expand(cfg)
+	runs := runner.Expand(cfg)
 	if *list {
 		for _, r := range runs {
 			fmt.Fprintf(stdout, "%d\t%s\n", r.Index, r.ID())
@@ -166,10 +178,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if *slurmDir != "" {
-		return writePlan(*slurmDir, *out, *config, cfg, stdout, stderr)
+		return runner.WritePlan(*slurmDir, *out, *cfgPath, cfg, stdout, stderr)
 	}
 	if *aggregate {
-		return aggregateOnly(cfg, *out, stdout, stderr)
+		return report.Aggregate(cfg, *out, stdout, stderr)
 	}
 	if indexSet && (*index < 0 || *index >= len(runs)) {
 		return fail(2, fmt.Errorf("run index %d out of range [0, %d); see -list", *index, len(runs)))
@@ -179,8 +191,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		todo = runs[*index : *index+1]
 	}
 	if *export != "" {
-		if err := exportModel(&Env{Config: cfg, Layout: Layout{Out: *out, Experiment: cfg.Name}}, runs[*index], *export, *vocabFrom); err != nil {
-			if errors.Is(err, ErrConfig) {
+		if err := runner.Export(cfg, *out, runs[*index], *export, *vocabFrom); err != nil {
+			if errors.Is(err, config.ErrConfig) {
 				return fail(2, err)
 			}
 			return fail(1, err)
@@ -190,9 +202,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	if indexSet {
-		return runOne(cfg, todo[0], *out, *force, *verbose, stderr)
+		return runner.RunOne(cfg, todo[0], opts, stderr)
 	}
-	return runAll([]*Config{cfg}, []string{*config}, *out, *jobs, *force, *verbose, stdout, stderr)
+	return runner.RunAll([]*config.Config{cfg}, []string{*cfgPath}, opts, stdout, stderr)
 }
 
 // printError prints err to w as one line after the command's name.
@@ -227,26 +239,18 @@ func flagConflict(set map[string]bool) error {
 	return nil
 }
 
-// interruptible returns a context cancelled at the first SIGINT or SIGTERM,
-// which it reports in the log; a second signal kills the process at once.
-// stop releases the signals.
-func interruptible(log *slog.Logger) (ctx context.Context, stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	quit := make(chan struct{})
-	go func() {
-		select {
-		case s := <-sigs:
-			signal.Stop(sigs) // the next signal has its default effect
-			log.Warn("stopping after the current checkpoints (signal again to quit at once)", "signal", s.String())
-			cancel()
-		case <-quit:
-		}
-	}()
-	return ctx, func() {
-		signal.Stop(sigs)
-		close(quit)
-		cancel()
-	}
+// configList is the -config flag: one or more configurations.
+type configList []string
+
+func (c *configList) String() string { return strings.Join(*c, ",") }
+
+func (c *configList) Set(v string) error {
+	*c = append(*c, v)
+	return nil
+}
+
+// summarize writes an experiment's summary after its runs (runner.Options).
+func summarize(c *config.Config, l runner.Layout) (string, []error, error) {
+	rows, rejected, err := report.WriteSummary(c, l)
+	return report.CSV(rows), rejected, err
 }

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scan-equitune/equitune/experiments/config"
+	"github.com/scan-equitune/equitune/experiments/runner"
 )
 
 func TestMainBadInput(t *testing.T) {
@@ -58,20 +61,20 @@ func TestEndToEnd(t *testing.T) {
 	if code := run([]string{"-config", cfg, "-out", out}, &stdout, io.Discard); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	c, err := Load(cfg)
+	c, err := config.Load(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := Layout{Out: out, Experiment: c.Name}
+	l := runner.Layout{Out: out, Experiment: c.Name}
 	mtimes := map[string]time.Time{}
-	for _, r := range Expand(c) {
-		if r.Method == Pretrain {
+	for _, r := range runner.Expand(c) {
+		if r.Method == runner.Pretrain {
 			if _, err := os.Stat(l.Checkpoint(c, r)); err != nil {
 				t.Error(err)
 			}
 			continue
 		}
-		if r.Method == GEquivariant {
+		if r.Method == config.GEquivariant {
 			if _, err := os.Stat(l.GEquivariantCheckpoint(c, r)); err != nil {
 				t.Error(err)
 			}
@@ -80,7 +83,7 @@ func TestEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var res Result
+		var res runner.Result
 		if err := json.Unmarshal(b, &res); err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +91,7 @@ func TestEndToEnd(t *testing.T) {
 			res.Config == nil || res.TestAcc < 0 || res.TestAcc > 1 {
 			t.Errorf("%s: bad result %+v", r.ID(), res)
 		}
-		if r.Method == GEquivariant && (res.Group != "verb4" || res.GroupOrder != 4 || res.TuneIterations != 0 ||
+		if r.Method == config.GEquivariant && (res.Group != "verb4" || res.GroupOrder != 4 || res.TuneIterations != 0 ||
 			res.PretrainIterations != c.Pretrain.Iterations || res.Model.Group == nil) {
 			t.Errorf("%s: bad gequivariant result %+v", r.ID(), res)
 		}
@@ -125,7 +128,7 @@ func TestEndToEnd(t *testing.T) {
 func TestStageSeconds(t *testing.T) {
 	runs := runTiny(t, `methods = ["equitune", "equitune_zeroshot"]`)
 	for _, m := range []string{"equitune", "equitune_zeroshot"} {
-		var res Result
+		var res runner.Result
 		readJSON(t, filepath.Join(runs, "addprim_jump-gru-s0-"+m, "result.json"), &res)
 		s := res.StageSeconds
 		if s == nil {
@@ -135,4 +138,15 @@ func TestStageSeconds(t *testing.T) {
 			t.Errorf("%s: stage seconds %+v of a wall time of %v s", m, *s, res.WallSeconds)
 		}
 	}
+}
+
+// TestMain makes the test binary the experiments command when a pool of
+// worker processes starts it as one of its workers (runner's workerPool
+// re-executes this binary with EQUITUNE_WORKER=1): tests that run the
+// command at -jobs 2 or more then have real worker processes.
+func TestMain(m *testing.M) {
+	if os.Getenv("EQUITUNE_WORKER") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
 }

@@ -19,7 +19,7 @@ func TestSeveralConfigs(t *testing.T) {
 		t.Skip("trains models")
 	}
 	dir := t.TempDir()
-	tiny := filepath.Join("testdata", "tiny.toml")
+	tiny := filepath.Join("..", "testdata", "tiny.toml")
 	data, err := os.ReadFile(tiny)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scan-equitune/equitune/experiments/runner"
 )
 
 // TestEquituneIndependent checks that equitune_independent is equitune
@@ -13,7 +15,7 @@ import (
 // runs have the same validation curve, selected step and test accuracy.
 func TestEquituneIndependent(t *testing.T) {
 	runs := runTiny(t, `methods = ["equitune", "equitune_independent"]`+"\ndecode = \"independent\"")
-	var a, b Result
+	var a, b runner.Result
 	readJSON(t, filepath.Join(runs, "addprim_jump-gru-s0-equitune", "result.json"), &a)
 	readJSON(t, filepath.Join(runs, "addprim_jump-gru-s0-equitune_independent", "result.json"), &b)
 	if a.Decode != "independent" || b.Decode != "independent" {

@@ -3,6 +3,8 @@ package main
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/scan-equitune/equitune/experiments/runner"
 )
 
 // TestEquizeroFinetune runs equizero_finetune end to end on
@@ -13,7 +15,7 @@ func TestEquizeroFinetune(t *testing.T) {
 	ids := map[string]string{}
 	for proxy, mode := range map[string]string{"entropy": "equizero", "top1": "equizero_top1"} {
 		runs := runTiny(t, `methods = ["equitune", "equizero_finetune"]`+"\nequizero_proxy = \""+proxy+"\"")
-		var a, b Result
+		var a, b runner.Result
 		readJSON(t, filepath.Join(runs, "addprim_jump-gru-s0-equitune", "result.json"), &a)
 		readJSON(t, filepath.Join(runs, "addprim_jump-gru-s0-equizero_finetune", "result.json"), &b)
 		if b.Method != "equizero_finetune" || b.TuneIterations != 4 || len(b.Curve) != 2 || b.Decode != mode {

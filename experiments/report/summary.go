@@ -1,0 +1,194 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/scan-equitune/equitune/experiments/config"
+	"github.com/scan-equitune/equitune/experiments/runner"
+	"github.com/scan-equitune/equitune/internal/atomicfile"
+)
+
+// Row is one line of the summary: the test accuracy of a method over seeds.
+type Row struct {
+	Split, Cell, Method string
+	N                   int              // seeds with a result
+	Mean, Std           float64          // test accuracy (fraction); sample std, 0 for one seed
+	Runs                []*runner.Result // the seeds' results, in the order read
+}
+
+// MeanStd returns the mean and the sample standard deviation of xs (0 for
+// fewer than two values).
+func MeanStd(xs []float64) (mean, std float64) {
+	if len(xs) == 0 {
+		return 0, 0
+	}
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	if len(xs) < 2 {
+		return mean, 0
+	}
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(xs)-1))
+}
+
+// Summarize groups results by (split, cell, method), in the order they come.
+func Summarize(rs []*runner.Result) []Row {
+	var rows []Row
+	idx := map[[3]string]int{}
+	accs := map[int][]float64{}
+	for _, r := range rs {
+		k := [3]string{r.Split, r.Cell, r.Method}
+		i, ok := idx[k]
+		if !ok {
+			i = len(rows)
+			idx[k] = i
+			rows = append(rows, Row{Split: r.Split, Cell: r.Cell, Method: r.Method})
+		}
+		accs[i] = append(accs[i], r.TestAcc)
+		rows[i].Runs = append(rows[i].Runs, r)
+	}
+	for i := range rows {
+		rows[i].N = len(accs[i])
+		rows[i].Mean, rows[i].Std = MeanStd(accs[i])
+	}
+	return rows
+}
+
+// order returns the distinct keys of rows in order of appearance.
+func order(rows []Row, key func(Row) string) []string {
+	var ks []string
+	for _, r := range rows {
+		if k := key(r); !slices.Contains(ks, k) {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
+
+// CSV formats rows as summary.csv.
+func CSV(rows []Row) string {
+	var b strings.Builder
+	b.WriteString("split,cell,method,n_seeds,test_acc_mean,test_acc_std\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s,%s,%s,%d,%.4f,%.4f\n", r.Split, r.Cell, r.Method, r.N, r.Mean, r.Std)
+	}
+	return b.String()
+}
+
+// Markdown formats rows as summary.md, stating the schedules and seeds of c.
+func Markdown(c *config.Config, rows []Row) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", c.Name)
+	fmt.Fprintf(&b, "Split %s, group %s, decode %s; seeds %v; %d pretraining iterations (batch %d, lr %g), "+
+		"%d tuning iterations (batch %d, lr %g); %.0f%% of train held out for validation. "+
+		"Test accuracy (exact match) of the best-validation model, mean ± sample std over seeds.\n\n",
+		c.Split, c.Group.Name, c.Decode, c.Seeds, c.Pretrain.Iterations, c.Pretrain.Batch, c.Pretrain.LR,
+		c.Tune.Iterations, c.Tune.Batch, c.Tune.LR, 100*c.ValFraction)
+	for _, name := range c.Methods {
+		if m, ok := config.Lookup(name); ok && m.Note != nil {
+			fmt.Fprintf(&b, "%s\n\n", m.Note(c))
+		}
+	}
+	b.WriteString("| split | cell | method | n_seeds | test_acc_mean | test_acc_std |\n")
+	b.WriteString("|---|---|---|---:|---:|---:|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %s | %s | %d | %.4f | %.4f |\n", r.Split, r.Cell, r.Method, r.N, r.Mean, r.Std)
+	}
+	return b.String()
+}
+
+// WriteSummary writes summary.csv, summary.md (with the group coverage) and
+// coverage.csv of the experiment's finished runs and its plots, from the
+// results ReadResults accepts; it returns the rows (none if no run has
+// finished) and the results it rejected. Concurrent writers take turns (a
+// lock under results/.cache), and each removes what killed ones left behind.
+func WriteSummary(c *config.Config, l runner.Layout) (rows []Row, rejected []error, err error) {
+	rs, rejected, err := runner.ReadResults(c, l, runner.Expand(c))
+	if err != nil || len(rs) == 0 {
+		return nil, rejected, err
+	}
+	rows = Summarize(rs)
+	cov, err := Coverages(c)
+	if err != nil {
+		return nil, rejected, err
+	}
+	unlock, err := l.LockSummary()
+	if err != nil {
+		return nil, rejected, err
+	}
+	defer unlock()
+	plots := filepath.Join(l.Out, "plots")
+	if err := os.MkdirAll(plots, 0o755); err != nil {
+		return nil, rejected, err
+	}
+	csv, md, covCSV := filepath.Join(l.Dir(), "summary.csv"), filepath.Join(l.Dir(), "summary.md"), filepath.Join(l.Dir(), "coverage.csv")
+	acc, curves := filepath.Join(plots, c.Name+"_accuracy"), filepath.Join(plots, c.Name+"_curves")
+	files := []struct {
+		paths []string // what write writes, whose stale temporary files go first
+		write func() error
+	}{
+		{[]string{csv}, func() error { return atomicfile.WriteFile(csv, []byte(CSV(rows)), 0o644) }},
+		{[]string{md}, func() error {
+			return atomicfile.WriteFile(md, []byte(Markdown(c, rows)+CoverageMarkdown(cov)), 0o644)
+		}},
+		{[]string{covCSV}, func() error { return atomicfile.WriteFile(covCSV, []byte(CoverageCSV(cov)), 0o644) }},
+		{[]string{acc + ".png", acc + ".svg"}, func() error { return PlotAccuracy(c, rows, acc) }},
+		{[]string{curves + ".png", curves + ".svg"}, func() error { return PlotCurves(c, rows, curves) }},
+	}
+	for _, f := range files {
+		for _, p := range f.paths {
+			if err := atomicfile.RemoveStale(p); err != nil {
+				return nil, rejected, err
+			}
+		}
+		if err := f.write(); err != nil {
+			return nil, rejected, err
+		}
+	}
+	return rows, rejected, nil
+}
+
+// Aggregate is the aggregate command: it writes the summary and plots of cfg's
+// finished runs under out and prints summary.csv. It fails if no run has
+// finished and warns about missing runs.
+func Aggregate(cfg *config.Config, out string, stdout, stderr io.Writer) int {
+	l := runner.Layout{Out: out, Experiment: cfg.Name}
+	var missing []string
+	for _, r := range runner.Expand(cfg) {
+		if r.Method == runner.Pretrain {
+			continue
+		}
+		if _, err := os.Stat(l.Result(r)); err != nil {
+			missing = append(missing, r.ID())
+		}
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(stderr, "experiments: warning: %d method runs have no result.json yet (first: %s); the summary is partial\n",
+			len(missing), missing[0])
+	}
+	rows, rejected, err := WriteSummary(cfg, l)
+	for _, r := range rejected {
+		fmt.Fprintf(stderr, "experiments: warning: the summary leaves out %v\n", r)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "experiments: summary: %v\n", err)
+		return 1
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(stderr, "experiments: no finished run of %s under %s\n", cfg.Name, l.Dir())
+		return 1
+	}
+	fmt.Fprint(stdout, CSV(rows))
+	return 0
+}

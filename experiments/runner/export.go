@@ -1,0 +1,98 @@
+package runner
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/nlpodyssey/safetensors"
+
+	"github.com/scan-equitune/equitune/experiments/config"
+	"github.com/scan-equitune/equitune/seq2seq"
+)
+
+// ModelFile is the name of a training method run's selected model, beside
+// its result.json, in the reference code's safetensors layout.
+const ModelFile = "model.safetensors"
+
+// Trains reports whether the method named m trains a model of its own
+// (Method.trains).
+func trains(m string) bool {
+	meth, ok := config.Lookup(m)
+	return ok && meth.Trains()
+}
+
+// Export writes the model of run r of c under the output root out
+// (RunModel) as the reference code's state_dict to dst. Rows are in the
+// word order of the metadata of the safetensors file vocabFrom (this
+// project's order when empty), so that the reference code, whose order is
+// that of its training data, reads the words right.
+func Export(c *config.Config, out string, r Run, dst, vocabFrom string) error {
+	in, outVocab, err := vocabOrders(vocabFrom)
+	if err != nil {
+		return err
+	}
+	m, err := RunModel(c, out, r)
+	if err != nil {
+		return err
+	}
+	return m.WriteSafetensors(dst, in, outVocab)
+}
+
+// RunModel returns the model of run r of c under the output root out: a
+// pretraining's (or an untrained method's) best-validation pretrained model
+// from the cache or the pretrained_model file, or a training method's
+// ModelFile. A run not finished yet is an error wrapping config.ErrConfig.
+func RunModel(c *config.Config, out string, r Run) (*seq2seq.Model, error) {
+	e := &Env{Config: c, Layout: Layout{Out: out, Experiment: c.Name}}
+	switch {
+	case trains(r.Method):
+		src := filepath.Join(filepath.Dir(e.Layout.Result(r)), ModelFile)
+		m, err := seq2seq.ReadSafetensors(src, e.Config.Model.Dropout)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w: run %d (%s) has no %s yet: run it first", config.ErrConfig, r.Index, r.ID(), src)
+		}
+		return m, err
+	case e.Config.PretrainedModel != "":
+		return e.Imported()
+	}
+	path := e.Layout.Checkpoint(e.Config, r)
+	tr, err := seq2seq.LoadTraining(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: run %d (%s): no finished pretraining at %s: %v", config.ErrConfig, r.Index, r.ID(), path, err)
+	}
+	if !tr.Done() {
+		return nil, fmt.Errorf("%w: run %d (%s): the pretraining at %s is at step %d of %d: run it first",
+			config.ErrConfig, r.Index, r.ID(), path, tr.Step, tr.Schedule.Iterations)
+	}
+	tr.UseBest()
+	return tr.Model, nil
+}
+
+// vocabOrders returns the in_vocab and out_vocab word lists of a
+// safetensors file's metadata (nil, nil for no file).
+func vocabOrders(path string) (in, out []string, err error) {
+	if path == "" {
+		return nil, nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: -vocab-from: %v", config.ErrConfig, err)
+	}
+	_, meta, err := safetensors.ReadMetadata(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: -vocab-from %s: %v", config.ErrConfig, path, err)
+	}
+	md := meta.Metadata()
+	for _, k := range []struct {
+		key string
+		dst *[]string
+	}{{"in_vocab", &in}, {"out_vocab", &out}} {
+		if err := json.Unmarshal([]byte(md[k.key]), k.dst); err != nil {
+			return nil, nil, fmt.Errorf("%w: -vocab-from %s: metadata %s: want a JSON list of words: %v", config.ErrConfig, path, k.key, err)
+		}
+	}
+	return in, out, nil
+}
