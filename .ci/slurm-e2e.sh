@@ -7,7 +7,7 @@
 #     slurmd (own slurm.conf via SLURM_CONF, own ports, state under a temp dir;
 #     no cgroups, no accounting), and waits for the node to be idle;
 #  3. runs experiments/testdata/slurm_tiny.toml locally (go run, no Slurm);
-#  4. writes its plan with -slurm, runs submit.sh, waits for the three jobs and
+#  4. writes its plan with `experiments slurm`, runs submit.sh, waits for the three jobs and
 #     asserts every task COMPLETED and that summary.csv and every result.json
 #     (except timings) are identical to the local run's;
 #  5. recovery: in a fresh output root, cancels a running method task, waits for
@@ -176,8 +176,8 @@ sinfo
 
 # 3. The local reference run.
 local=$tmp/local
-log "local reference run: go run ./experiments -config $cfg -out $local"
-go run ./experiments -config "$cfg" -out "$local" >"$tmp/local.out" 2>"$tmp/local.log" ||
+log "local reference run: go run ./experiments run -config $cfg -out $local"
+go run ./experiments run -config "$cfg" -out "$local" >"$tmp/local.out" 2>"$tmp/local.log" ||
 	{ tail -n 20 "$tmp/local.log" >&2; die "local run failed"; }
 want=$local/results/$name/summary.csv
 [ -s "$want" ] || die "no $want"
@@ -274,8 +274,8 @@ resubmit_unchanged() {
 # 4. The plan, submitted.
 plan=$tmp/plan1
 out=$tmp/out1
-log "writing the plan: go run ./experiments -config $cfg -out $out -slurm $plan"
-go run ./experiments -config "$cfg" -out "$out" -slurm "$plan"
+log "writing the plan: go run ./experiments slurm -config $cfg -out $out -plan $plan"
+go run ./experiments slurm -config "$cfg" -out "$out" -plan "$plan"
 ls -l "$plan"
 grep -H '^#SBATCH --array' "$plan"/*.sbatch
 log "submitting $plan/submit.sh"
@@ -290,7 +290,7 @@ log "OK: Slurm summary.csv and result.json files are identical to the local run'
 # 5a. Recovery from a cancelled task.
 plan=$tmp/plan2
 out=$tmp/out2
-go run ./experiments -config "$cfg" -out "$out" -slurm "$plan" >/dev/null
+go run ./experiments slurm -config "$cfg" -out "$out" -plan "$plan" >/dev/null
 log "recovery: submitting $plan and cancelling a running method task"
 submit "$plan"
 victim=

@@ -125,12 +125,13 @@ func TestAddMethod(t *testing.T) {
 		t.Fatal(err)
 	}
 	var list strings.Builder
-	if code := run([]string{"-config", cfg, "-list"}, &list, io.Discard); code != 0 ||
+	if code := run([]string{"list", "-config", cfg}, &list, io.Discard); code != 0 ||
 		!strings.Contains(list.String(), "addprim_jump-gru-s0-plain_zeroshot") {
 		t.Fatalf("-list: exit %d, %q", code, list.String())
 	}
 	out := filepath.Join(dir, "out")
-	if code := run([]string{"-config", cfg, "-out", out}, io.Discard, io.Discard); code != 0 {
+	// In this process: a worker process would not know the toy method.
+	if code := run([]string{"-config", cfg, "-out", out, "-jobs", "1"}, io.Discard, io.Discard); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	res := map[string]runner.Result{}
@@ -175,7 +176,7 @@ func TestEditedConfig(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
 	cfg := filepath.Join(dir, "tiny.toml")
-	src, err := os.ReadFile(filepath.Join("..", "testdata", "tiny.toml"))
+	src, err := os.ReadFile(filepath.Join("testdata", "tiny.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +265,7 @@ func TestSummaryRemovesStaleTemporaries(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if code := run([]string{"-config", c.Name + ".toml", "-out", out, "-aggregate"}, io.Discard, io.Discard); code != 0 {
+	if code := run([]string{"aggregate", "-config", c.Name + ".toml", "-out", out}, io.Discard, io.Discard); code != 0 {
 		t.Fatalf("-aggregate: exit %d", code)
 	}
 	for _, p := range stale {
@@ -283,7 +284,7 @@ func TestMainSlurmAndAggregateFlags(t *testing.T) {
 	tmp := t.TempDir()
 	dir, out := filepath.Join(tmp, "plan"), filepath.Join(tmp, "out")
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"-config", "add_jump_quick.toml", "-out", out, "-slurm", dir}, &stdout, &stderr); code != 0 {
+	if code := run([]string{"slurm", "-config", "add_jump_quick.toml", "-out", out, "-plan", dir}, &stdout, &stderr); code != 0 {
 		t.Fatalf("-slurm: exit %d: %s", code, stderr.String())
 	}
 	if !strings.Contains(stdout.String(), filepath.Join(dir, "submit.sh")) {
@@ -298,7 +299,7 @@ func TestMainSlurmAndAggregateFlags(t *testing.T) {
 		t.Errorf("-slurm wrote the output root %s", out)
 	}
 	// -aggregate with nothing finished fails; the plan's config loads.
-	if code := run([]string{"-config", filepath.Join(dir, "config.toml"), "-out", out, "-aggregate"}, io.Discard, io.Discard); code != 1 {
+	if code := run([]string{"aggregate", "-config", filepath.Join(dir, "config.toml"), "-out", out}, io.Discard, io.Discard); code != 1 {
 		t.Errorf("-aggregate without results: exit %d, want 1", code)
 	}
 }
@@ -310,7 +311,7 @@ func TestIndexedRunThenAggregate(t *testing.T) {
 		t.Skip("trains a model")
 	}
 	out := t.TempDir()
-	cfg := filepath.Join("..", "testdata", "slurm_tiny.toml")
+	cfg := filepath.Join("testdata", "slurm_tiny.toml")
 	t.Setenv("SLURM_ARRAY_TASK_ID", "4") // addprim_jump-gru-s0-equizero
 	if code := run([]string{"-config", cfg, "-out", out}, io.Discard, io.Discard); code != 0 {
 		t.Fatalf("indexed run: exit %d", code)
@@ -325,7 +326,7 @@ func TestIndexedRunThenAggregate(t *testing.T) {
 		t.Errorf("an indexed run wrote summary.csv (%v)", err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"-config", cfg, "-out", out, "-aggregate"}, &stdout, &stderr); code != 0 {
+	if code := run([]string{"aggregate", "-config", cfg, "-out", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("-aggregate: exit %d: %s", code, stderr.String())
 	}
 	csv, err := os.ReadFile(filepath.Join(l.Dir(), "summary.csv"))
@@ -349,7 +350,7 @@ func TestWorkerProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains models")
 	}
-	cfg := filepath.Join("..", "testdata", "tiny.toml")
+	cfg := filepath.Join("testdata", "tiny.toml")
 	inProcess, workers := t.TempDir(), t.TempDir()
 	var stderr bytes.Buffer
 	if code := run([]string{"-config", cfg, "-out", inProcess, "-jobs", "1"}, new(bytes.Buffer), &stderr); code != 0 {
@@ -419,7 +420,7 @@ func TestAtlasFlag(t *testing.T) {
 		writeResult(t, c, runner.Layout{Out: out, Experiment: c.Name}, runner.Run{Method: r.method, Split: "addprim_jump", Cell: "rnn", Seed: 0}, r.acc)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"-atlas", s.Prefix, "-out", out}, &stdout, &stderr); code != 0 {
+	if code := run([]string{"atlas", "-out", out, s.Prefix}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	for _, f := range []string{"atlas_quick_heatmap.png", "atlas_quick_gain.svg"} {
@@ -441,10 +442,10 @@ func TestAtlasFlag(t *testing.T) {
 	if want := "| addprim_jump | verb | 0.7711 | – | – | 0.7500 ± 0.0000 | – | – | +0.7400 |\n"; !strings.Contains(string(md), want) {
 		t.Errorf("summary.md lacks %q:\n%s", want, md)
 	}
-	if code := run([]string{"-atlas", s.Prefix, "-out", t.TempDir()}, io.Discard, io.Discard); code != 1 {
+	if code := run([]string{"atlas", "-out", t.TempDir(), s.Prefix}, io.Discard, io.Discard); code != 1 {
 		t.Errorf("-atlas without results: exit %d, want 1", code)
 	}
-	if code := run([]string{"-atlas", "atlas_huge"}, io.Discard, io.Discard); code != 2 {
+	if code := run([]string{"atlas", "atlas_huge"}, io.Discard, io.Discard); code != 2 {
 		t.Errorf("-atlas atlas_huge: exit %d, want 2", code)
 	}
 }
@@ -455,7 +456,7 @@ func TestAtlasFlag(t *testing.T) {
 // verb covers the 5,942 of 7,706 test commands without "run".
 func TestCoverageFlag(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"-config", "add_jump_quick.toml", "-coverage"}, &stdout, &stderr); code != 0 {
+	if code := run([]string{"coverage", "-config", "add_jump_quick.toml"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	c, err := config.Load("add_jump_quick.toml")

@@ -100,7 +100,7 @@ eval_every = 10
 		t.Errorf("equitune result: tune %d, pretrain %d iterations, %d curve points", res.TuneIterations, res.PretrainIterations, len(res.Curve))
 	}
 	export := filepath.Join(dir, "tuned.safetensors")
-	if code := run([]string{"-config", cfg, "-out", out, "-run-index", "2", "-export", export,
+	if code := run([]string{"export", "-config", cfg, "-out", out, "-run-index", "2", "-o", export,
 		"-vocab-from", filepath.Join(ref, "lstm.safetensors")}, io.Discard, &stderr); code != 0 {
 		t.Fatalf("-export: exit %d: %s", code, stderr.String())
 	}

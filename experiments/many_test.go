@@ -19,7 +19,7 @@ func TestSeveralConfigs(t *testing.T) {
 		t.Skip("trains models")
 	}
 	dir := t.TempDir()
-	tiny := filepath.Join("..", "testdata", "tiny.toml")
+	tiny := filepath.Join("testdata", "tiny.toml")
 	data, err := os.ReadFile(tiny)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func TestSeveralConfigs(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"-config", tiny, "-config", tiny, "-out", together},
-		{"-config", tiny, "-config", other, "-list"},
+		{"list", "-config", tiny, "-config", other},
 		{"-config", tiny, "-config", other, "-run-index", "1"},
 	} {
 		if code := run(args, io.Discard, io.Discard); code != 2 {

@@ -91,7 +91,7 @@ type Config struct {
 	// Tune is the schedule of finetune and equitune.
 	Tune ScheduleConfig `toml:"tune"`
 
-	// Slurm holds the #SBATCH options of the plan written by -slurm (see
+	// Slurm holds the #SBATCH options of the plan written by experiments slurm (see
 	// SlurmConfig); it does not change any result.
 	Slurm SlurmConfig `toml:"slurm" json:"slurm,omitzero"`
 }

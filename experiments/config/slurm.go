@@ -7,7 +7,7 @@ import (
 )
 
 // SlurmConfig is the optional [slurm] table of an experiment: the #SBATCH
-// options of the plan that -slurm DIR writes. Its zero fields mean the
+// options of the plan that experiments slurm writes. Its zero fields mean the
 // defaults given in the comments.
 type SlurmConfig struct {
 	Partition    string   `toml:"partition" json:"partition,omitempty"`         // --partition (none: the cluster's default)

@@ -16,10 +16,10 @@ import (
 
 // The SCAN atlas crosses every standard split with each built-in group and
 // the paper's methods, one experiment per (split, group) so that each is an
-// ordinary config (its runs indexed, -run-index and -slurm as for any):
+// ordinary config (its runs indexed, run -run-index and slurm as for any):
 // atlas_<split>_<group>.toml at the reference scale and
 // atlas_quick_<split>_<group>.toml at a quick one, both generated from this
-// file (go test ./experiments -run AtlasConfigs -update writes them). The
+// file (go test ./experiments/report -run AtlasConfigs -update writes them). The
 // experiments of one split and scale share its pretrainings, whose cache key
 // does not depend on the group. ReadAtlas gathers their results and
 // PlotAtlas draws them.
@@ -89,7 +89,7 @@ func (s AtlasScale) Name(split, group string) string {
 // Config returns the TOML text of the experiment of a split and group.
 func (s AtlasScale) Config(split, group string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Generated from experiments/atlas.go by go test ./experiments -run AtlasConfigs -update; edit there.\n"+
+	fmt.Fprintf(&b, "# Generated from experiments/report/atlas.go by go test ./experiments/report -run AtlasConfigs -update; edit there.\n"+
 		"# The SCAN atlas experiment of split %s under group %s,\n# %s.\n", split, group, s.About)
 	fmt.Fprintf(&b, "name = %q\nsplit = %q\ngroup = %q\ncells = %s\nseeds = %s\nmethods = %s\n",
 		s.Name(split, group), split, group, tomlList(s.Cells), tomlList(s.Seeds), tomlList(AtlasMethods(group)))
@@ -175,7 +175,7 @@ func ReadAtlas(s AtlasScale, out string) (*Atlas, error) {
 			if err != nil {
 				return nil, err
 			}
-			a.Rows[[2]string{split, g}] = Summarize(rs)
+			a.Rows[[2]string{split, g}] = summarize(rs)
 			cs = append(cs, c)
 		}
 		for _, seed := range s.Seeds {
@@ -205,11 +205,11 @@ func atlasScale(prefix string) (AtlasScale, error) {
 		}
 		ps = append(ps, s.Prefix)
 	}
-	return AtlasScale{}, fmt.Errorf("%w: -atlas %q: no such atlas (valid: %s)", config.ErrConfig, prefix, strings.Join(ps, ", "))
+	return AtlasScale{}, fmt.Errorf("%w: atlas %q: no such atlas (valid: %s)", config.ErrConfig, prefix, strings.Join(ps, ", "))
 }
 
 // DrawAtlas writes the tables and draws the figures of the atlas scale named
-// prefix from the results under out (the -atlas flag):
+// prefix from the results under out (the atlas subcommand):
 // OUT/results/PREFIX/summary.{csv,md}, OUT/plots/PREFIX_heatmap.{png,svg}
 // and OUT/plots/PREFIX_gain.{png,svg}. It returns the exit status.
 func DrawAtlas(prefix, out string, stdout, stderr io.Writer) int {

@@ -15,10 +15,10 @@ func atlasMethods() []string {
 	return append(AtlasMethods("identity"), AtlasMethods("verb")...)
 }
 
-// AtlasCSV formats the atlas as one table, a row per (split, group, cell,
+// atlasCSV formats the atlas as one table, a row per (split, group, cell,
 // method) with a result: the group's test coverage (mean over seeds) and the
 // test accuracy, mean and sample std over seeds.
-func AtlasCSV(a *Atlas) string {
+func atlasCSV(a *Atlas) string {
 	var b strings.Builder
 	b.WriteString("split,group,test_coverage,cell,method,n_seeds,test_acc_mean,test_acc_std\n")
 	cells := a.cells()
@@ -37,11 +37,11 @@ func AtlasCSV(a *Atlas) string {
 	return b.String()
 }
 
-// AtlasMarkdown formats the atlas as a table per cell, a row per (split,
+// atlasMarkdown formats the atlas as a table per cell, a row per (split,
 // group): the group's test coverage, each method's test accuracy (mean ±
 // sample std over seeds, "–" without a result) and equi-tuning's gain over
 // fine-tuning. It states the scale s.
-func AtlasMarkdown(a *Atlas, s AtlasScale) string {
+func atlasMarkdown(a *Atlas, s AtlasScale) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\nThe SCAN atlas %s: seeds %v; %d pretraining iterations (batch %d), %d tuning iterations (batch %d). "+
 		"Written by `experiments -atlas %s` from results/%s_<split>_<group>/. "+
@@ -82,8 +82,8 @@ func writeAtlasSummary(a *Atlas, s AtlasScale, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, "summary.csv"), []byte(AtlasCSV(a)), 0o644); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, "summary.csv"), []byte(atlasCSV(a)), 0o644); err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(filepath.Join(dir, "summary.md"), []byte(AtlasMarkdown(a, s)), 0o644)
+	return atomicfile.WriteFile(filepath.Join(dir, "summary.md"), []byte(atlasMarkdown(a, s)), 0o644)
 }

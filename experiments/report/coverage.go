@@ -98,8 +98,8 @@ func CoverageCSV(rows []CoverageRow) string {
 	return b.String()
 }
 
-// CoverageMarkdown formats rows as the coverage section of summary.md.
-func CoverageMarkdown(rows []CoverageRow) string {
+// coverageMarkdown formats rows as the coverage section of summary.md.
+func coverageMarkdown(rows []CoverageRow) string {
 	var b strings.Builder
 	b.WriteString("\n## Group coverage\n\n" +
 		"Fraction of test commands c with g·c among the split's training commands for some g ∈ G, " +
@@ -115,7 +115,7 @@ func CoverageMarkdown(rows []CoverageRow) string {
 }
 
 // PrintCoverage prints the coverage rows of c as an aligned table (the
-// -coverage flag) and returns the exit status.
+// coverage subcommand) and returns the exit status.
 func PrintCoverage(c *config.Config, stdout, stderr io.Writer) int {
 	rows, err := Coverages(c)
 	if err != nil {

@@ -79,7 +79,7 @@ func drawFigure(t *testing.T, i int, rs []*runner.Result, dir string) []byte {
 	tc := figureCases[i]
 	rs = slices.DeleteFunc(slices.Clone(rs), func(r *runner.Result) bool { return slices.Contains(tc.omit, r.Method) })
 	base := filepath.Join(dir, tc.name)
-	if err := tc.plot(figureConfig, Summarize(rs), base); err != nil {
+	if err := tc.plot(figureConfig, summarize(rs), base); err != nil {
 		t.Fatal(err)
 	}
 	svg, err := os.ReadFile(base + ".svg")
@@ -162,7 +162,7 @@ func ExamplePlotAccuracy() {
 		panic(err)
 	}
 	defer os.RemoveAll(dir)
-	rows := Summarize(figureResults())
+	rows := summarize(figureResults())
 	if err := PlotAccuracy(figureConfig, rows, filepath.Join(dir, "figures_accuracy")); err != nil {
 		panic(err)
 	}

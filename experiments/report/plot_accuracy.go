@@ -96,10 +96,10 @@ func accuracyBar(x int, r Row, bw, off vg.Length) ([]plot.Plotter, error) {
 	return ps, nil
 }
 
-// meanAndStd is MeanStd as a plotutil.NewErrorPoints summary: the mean,
+// meanAndStd is meanStd as a plotutil.NewErrorPoints summary: the mean,
 // less and plus one standard deviation.
 func meanAndStd(xs []float64) (mean, low, high float64) {
-	mean, std := MeanStd(xs)
+	mean, std := meanStd(xs)
 	return mean, std, std
 }
 

@@ -36,7 +36,7 @@ func atlasResults() *Atlas {
 					}
 				}
 			}
-			a.Rows[[2]string{split, g}] = Summarize(rs)
+			a.Rows[[2]string{split, g}] = summarize(rs)
 		}
 	}
 	return a

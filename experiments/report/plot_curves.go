@@ -207,7 +207,7 @@ func meanBand(runs []*runner.Result) (mean, band plotter.XYs, err error) {
 		if len(accs) < len(runs) {
 			continue
 		}
-		m, s := MeanStd(accs)
+		m, s := meanStd(accs)
 		x := float64(q.Step)
 		mean = append(mean, plotter.XY{X: x, Y: m})
 		lo = append(lo, plotter.XY{X: x, Y: max(0, m-s)})

@@ -22,9 +22,9 @@ type Row struct {
 	Runs                []*runner.Result // the seeds' results, in the order read
 }
 
-// MeanStd returns the mean and the sample standard deviation of xs (0 for
+// meanStd returns the mean and the sample standard deviation of xs (0 for
 // fewer than two values).
-func MeanStd(xs []float64) (mean, std float64) {
+func meanStd(xs []float64) (mean, std float64) {
 	if len(xs) == 0 {
 		return 0, 0
 	}
@@ -42,8 +42,8 @@ func MeanStd(xs []float64) (mean, std float64) {
 	return mean, math.Sqrt(ss / float64(len(xs)-1))
 }
 
-// Summarize groups results by (split, cell, method), in the order they come.
-func Summarize(rs []*runner.Result) []Row {
+// summarize groups results by (split, cell, method), in the order they come.
+func summarize(rs []*runner.Result) []Row {
 	var rows []Row
 	idx := map[[3]string]int{}
 	accs := map[int][]float64{}
@@ -60,7 +60,7 @@ func Summarize(rs []*runner.Result) []Row {
 	}
 	for i := range rows {
 		rows[i].N = len(accs[i])
-		rows[i].Mean, rows[i].Std = MeanStd(accs[i])
+		rows[i].Mean, rows[i].Std = meanStd(accs[i])
 	}
 	return rows
 }
@@ -86,8 +86,8 @@ func CSV(rows []Row) string {
 	return b.String()
 }
 
-// Markdown formats rows as summary.md, stating the schedules and seeds of c.
-func Markdown(c *config.Config, rows []Row) string {
+// markdown formats rows as summary.md, stating the schedules and seeds of c.
+func markdown(c *config.Config, rows []Row) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", c.Name)
 	fmt.Fprintf(&b, "Split %s, group %s, decode %s; seeds %v; %d pretraining iterations (batch %d, lr %g), "+
@@ -118,7 +118,7 @@ func WriteSummary(c *config.Config, l runner.Layout) (rows []Row, rejected []err
 	if err != nil || len(rs) == 0 {
 		return nil, rejected, err
 	}
-	rows = Summarize(rs)
+	rows = summarize(rs)
 	cov, err := Coverages(c)
 	if err != nil {
 		return nil, rejected, err
@@ -140,7 +140,7 @@ func WriteSummary(c *config.Config, l runner.Layout) (rows []Row, rejected []err
 	}{
 		{[]string{csv}, func() error { return atomicfile.WriteFile(csv, []byte(CSV(rows)), 0o644) }},
 		{[]string{md}, func() error {
-			return atomicfile.WriteFile(md, []byte(Markdown(c, rows)+CoverageMarkdown(cov)), 0o644)
+			return atomicfile.WriteFile(md, []byte(markdown(c, rows)+coverageMarkdown(cov)), 0o644)
 		}},
 		{[]string{covCSV}, func() error { return atomicfile.WriteFile(covCSV, []byte(CoverageCSV(cov)), 0o644) }},
 		{[]string{acc + ".png", acc + ".svg"}, func() error { return PlotAccuracy(c, rows, acc) }},

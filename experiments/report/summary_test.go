@@ -22,9 +22,9 @@ func TestMeanStd(t *testing.T) {
 		{[]float64{0.2, 0.4}, 0.3, math.Sqrt(0.02)},
 		{[]float64{1, 2, 3, 4}, 2.5, math.Sqrt(5.0 / 3)},
 	} {
-		m, s := MeanStd(tc.xs)
+		m, s := meanStd(tc.xs)
 		if math.Abs(m-tc.mean) > 1e-12 || math.Abs(s-tc.std) > 1e-12 {
-			t.Errorf("MeanStd(%v) = %g, %g; want %g, %g", tc.xs, m, s, tc.mean, tc.std)
+			t.Errorf("meanStd(%v) = %g, %g; want %g, %g", tc.xs, m, s, tc.mean, tc.std)
 		}
 	}
 }
@@ -41,7 +41,7 @@ func TestSummaryCSVGolden(t *testing.T) {
 	} {
 		rs = append(rs, &runner.Result{Split: "addprim_jump", Cell: x.cell, Method: x.method, TestAcc: x.acc})
 	}
-	checkGoldenText(t, "summary.csv.golden", CSV(Summarize(rs)))
+	checkGoldenText(t, "summary.csv.golden", CSV(summarize(rs)))
 }
 
 // checkGoldenText compares got with the golden file testdata/name; -update

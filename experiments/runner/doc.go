@@ -6,7 +6,7 @@
 // a run's result.json and predictions, locks shared by concurrent
 // processes, the schedule of an invocation on a pool of worker processes
 // (RunAll, RunOne), signals, the Slurm plan (WritePlan) and the export of
-// a run's model (Export, RunModel).
+// a run's model (Export, RunDecoder).
 //
 // It reads configurations through package config and knows nothing of
 // summaries or figures: RunAll calls Options.Summarize when its runs are

@@ -25,7 +25,7 @@ func trains(m string) bool {
 }
 
 // Export writes the model of run r of c under the output root out
-// (RunModel) as the reference code's state_dict to dst. Rows are in the
+// (runModel) as the reference code's state_dict to dst. Rows are in the
 // word order of the metadata of the safetensors file vocabFrom (this
 // project's order when empty), so that the reference code, whose order is
 // that of its training data, reads the words right.
@@ -34,18 +34,18 @@ func Export(c *config.Config, out string, r Run, dst, vocabFrom string) error {
 	if err != nil {
 		return err
 	}
-	m, err := RunModel(c, out, r)
+	m, err := runModel(c, out, r)
 	if err != nil {
 		return err
 	}
 	return m.WriteSafetensors(dst, in, outVocab)
 }
 
-// RunModel returns the model of run r of c under the output root out: a
+// runModel returns the model of run r of c under the output root out: a
 // pretraining's (or an untrained method's) best-validation pretrained model
 // from the cache or the pretrained_model file, or a training method's
 // ModelFile. A run not finished yet is an error wrapping config.ErrConfig.
-func RunModel(c *config.Config, out string, r Run) (*seq2seq.Model, error) {
+func runModel(c *config.Config, out string, r Run) (*seq2seq.Model, error) {
 	e := &Env{Config: c, Layout: Layout{Out: out, Experiment: c.Name}}
 	switch {
 	case trains(r.Method):

@@ -13,8 +13,8 @@ import (
 	"github.com/scan-equitune/equitune/internal/atomicfile"
 )
 
-// SlurmPlan describes a plan written by WriteSlurmPlan.
-type SlurmPlan struct {
+// slurmPlan describes a plan written by writeSlurmPlan.
+type slurmPlan struct {
 	Dir, Out         string // absolute plan directory and output root
 	Pretrain, Method [2]int // run index ranges [first, last] of the two arrays
 }
@@ -25,20 +25,20 @@ const (
 	planConfig = "config.toml"
 )
 
-// WriteSlurmPlan writes the Slurm plan of experiment c into dir:
+// writeSlurmPlan writes the Slurm plan of experiment c into dir:
 //
 //	experiments       a copy of the executable exe, run by every task
 //	config.toml       the experiment's TOML source src
 //	pretrain.sbatch   an array over the pretraining run indices 0..P-1
 //	runs.sbatch       an array over the method run indices P..N-1
-//	aggregate.sbatch  one task writing the summary and plots (-aggregate)
+//	aggregate.sbatch  one task writing the summary and plots (experiments aggregate)
 //	submit.sh         submits the three, each afterok on the one before, and
 //	                  prints their job ids
 //	logs/             the tasks' output
 //
-// Array task ids are the global run indices of -list. Every task writes under
+// Array task ids are the global run indices of experiments list. Every task writes under
 // the output root out. src must parse to the same runs as c.
-func WriteSlurmPlan(dir, out string, c *config.Config, src []byte, exe string) (*SlurmPlan, error) {
+func writeSlurmPlan(dir, out string, c *config.Config, src []byte, exe string) (*slurmPlan, error) {
 	copyCfg, err := config.Parse(src, planConfig)
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func WriteSlurmPlan(dir, out string, c *config.Config, src []byte, exe string) (
 		return nil, fmt.Errorf("%w: plan directory %q and output root %q must not contain spaces, quotes or %%",
 			config.ErrConfig, dir, out)
 	}
-	p := &SlurmPlan{Dir: dir, Out: out}
+	p := &slurmPlan{Dir: dir, Out: out}
 	nPre := 0
 	for _, r := range runs {
 		if r.Method == Pretrain {
@@ -99,7 +99,7 @@ func WriteSlurmPlan(dir, out string, c *config.Config, src []byte, exe string) (
 
 // sbatch returns a batch script running the plan's binary: an array over the
 // run indices rng, or the aggregation when rng[0] < 0.
-func (p *SlurmPlan) sbatch(c *config.Config, s config.SlurmConfig, kind, time string, rng [2]int, logs string) string {
+func (p *slurmPlan) sbatch(c *config.Config, s config.SlurmConfig, kind, time string, rng [2]int, logs string) string {
 	var b strings.Builder
 	opt := func(format string, a ...any) { fmt.Fprintf(&b, "#SBATCH "+format+"\n", a...) }
 	b.WriteString("#!/bin/bash\n")
@@ -141,15 +141,15 @@ func (p *SlurmPlan) sbatch(c *config.Config, s config.SlurmConfig, kind, time st
 	switch {
 	case rng[0] < 0:
 		fmt.Fprintf(&b, "# Summary tables and plots of experiment %s from its result.json files.\n", c.Name)
-		fmt.Fprintf(&b, "exec %s -config %s -out %s -aggregate\n", bin, cfg, shellQuote(p.Out))
+		fmt.Fprintf(&b, "exec %s aggregate -config %s -out %s\n", bin, cfg, shellQuote(p.Out))
 	default:
 		what := "pretraining"
 		if kind != "pretrain" {
 			what = "method"
 		}
-		fmt.Fprintf(&b, "# Task i runs the %s run with index i of `experiments -config %s -list`;\n", what, planConfig)
+		fmt.Fprintf(&b, "# Task i runs the %s run with index i of `experiments list -config %s`;\n", what, planConfig)
 		b.WriteString("# a finished run is skipped, so a requeued or resubmitted task is harmless.\n")
-		fmt.Fprintf(&b, "exec %s -config %s -out %s -run-index \"$SLURM_ARRAY_TASK_ID\"\n", bin, cfg, shellQuote(p.Out))
+		fmt.Fprintf(&b, "exec %s run -config %s -out %s -run-index \"$SLURM_ARRAY_TASK_ID\"\n", bin, cfg, shellQuote(p.Out))
 	}
 	return b.String()
 }
@@ -157,7 +157,7 @@ func (p *SlurmPlan) sbatch(c *config.Config, s config.SlurmConfig, kind, time st
 // submit returns submit.sh: it submits the three scripts with sbatch
 // --parsable, chained with afterok dependencies, passing its arguments to
 // every sbatch, and prints the job ids.
-func (p *SlurmPlan) submit(c *config.Config) string {
+func (p *slurmPlan) submit(c *config.Config) string {
 	if p.Pretrain[1] < p.Pretrain[0] {
 		return fmt.Sprintf(`#!/bin/bash
 # Submits experiment %[1]s: its method runs %[2]d-%[3]d (it has no pretraining),
@@ -230,7 +230,7 @@ func WritePlan(dir, out, source string, cfg *config.Config, stdout, stderr io.Wr
 	if err != nil {
 		return fail(1, err)
 	}
-	p, err := WriteSlurmPlan(dir, out, cfg, src, exe)
+	p, err := writeSlurmPlan(dir, out, cfg, src, exe)
 	if errors.Is(err, config.ErrConfig) {
 		return fail(2, err)
 	} else if err != nil {

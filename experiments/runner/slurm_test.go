@@ -18,7 +18,7 @@ import (
 
 // writeTinyPlan writes the plan of testdata/slurm_tiny.toml with a fake
 // executable and returns its directory and output root.
-func writeTinyPlan(t *testing.T, edit func(*config.Config)) (dir, out string, p *SlurmPlan) {
+func writeTinyPlan(t *testing.T, edit func(*config.Config)) (dir, out string, p *slurmPlan) {
 	t.Helper()
 	cfgPath := filepath.Join("..", "testdata", "slurm_tiny.toml")
 	c, err := config.Load(cfgPath)
@@ -38,7 +38,7 @@ func writeTinyPlan(t *testing.T, edit func(*config.Config)) (dir, out string, p 
 		t.Fatal(err)
 	}
 	dir, out = filepath.Join(tmp, "plan"), filepath.Join(tmp, "out")
-	p, err = WriteSlurmPlan(dir, out, c, src, exe)
+	p, err = writeSlurmPlan(dir, out, c, src, exe)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,15 +139,19 @@ func TestSlurmPlan(t *testing.T) {
 			t.Errorf("%s: --%s=%s, want %s", c.file, c.opt, got, c.want)
 		}
 	}
-	if strings.Contains(files["aggregate.sbatch"], "--array") || !strings.Contains(files["aggregate.sbatch"], " -aggregate\n") {
+	if strings.Contains(files["aggregate.sbatch"], "--array") || !strings.Contains(files["aggregate.sbatch"], " aggregate -config ") {
 		t.Errorf("aggregate.sbatch:\n%s", files["aggregate.sbatch"])
 	}
 	for _, f := range []string{"pretrain.sbatch", "runs.sbatch", "aggregate.sbatch"} {
 		if strings.Contains(files[f], "--partition") || strings.Contains(files[f], "--account") {
 			t.Errorf("%s has a partition or account line without [slurm] partition/account", f)
 		}
-		cmd := filepath.Join(dir, planBinary) + " -config " + filepath.Join(dir, planConfig) + " -out " + out
-		if !strings.Contains(files[f], "exec "+cmd+" ") {
+		sub := " run"
+		if f == "aggregate.sbatch" {
+			sub = " aggregate"
+		}
+		cmd := filepath.Join(dir, planBinary) + sub + " -config " + filepath.Join(dir, planConfig) + " -out " + out
+		if !strings.Contains(files[f], "exec "+cmd) {
 			t.Errorf("%s does not run %q:\n%s", f, cmd, files[f])
 		}
 		if f != "aggregate.sbatch" && !strings.Contains(files[f], `-run-index "$SLURM_ARRAY_TASK_ID"`) {
@@ -252,7 +256,7 @@ func TestPretrainedConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := Expand(c)[0]
-	d, err := LoadParts(c, r.Seed)
+	d, err := loadParts(c, r.Seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +322,7 @@ func TestSlurmPlanWithoutPretraining(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(tmp, "plan")
-	p, err := WriteSlurmPlan(dir, filepath.Join(tmp, "out"), c, src, exe)
+	p, err := writeSlurmPlan(dir, filepath.Join(tmp, "out"), c, src, exe)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,9 +27,9 @@ type Parts struct {
 	Train, Val, Test seq2seq.Data
 }
 
-// LoadParts generates the split, holds out the validation fraction with the
+// loadParts generates the split, holds out the validation fraction with the
 // seed's hold-out stream and encodes every part.
-func LoadParts(c *config.Config, seed uint64) (Parts, error) {
+func loadParts(c *config.Config, seed uint64) (Parts, error) {
 	train, val, test, err := SplitParts(c, seed)
 	if err != nil {
 		return Parts{}, err

@@ -188,7 +188,7 @@ func (e *Env) Do(r Run) error {
 		defer unlock()
 	}
 	start := time.Now()
-	d, err := LoadParts(e.Config, r.Seed)
+	d, err := loadParts(e.Config, r.Seed)
 	if err != nil {
 		return err
 	}

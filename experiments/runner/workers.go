@@ -33,7 +33,7 @@ var useWorkerProcesses = true
 // process (a training step then uses a helper thread on the second core).
 // With jobs ≥ 2 on Linux, each run is a process of this binary,
 //
-//	exe -config SOURCE -out OUT -run-index I [-force] [-v]
+//	exe run -config SOURCE -out OUT -run-index I [-force] [-v]
 //
 // single-threaded (GOMAXPROCS=1) and, when the jobs fit the usable cores,
 // pinned to a core of its own. Two concurrent runs in one process leave
@@ -89,7 +89,7 @@ func (p *workerPool) spawn(w int, t task, noWait bool) error {
 	// thread must outlive it.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	args := []string{"-config", t.env.Source, "-out", p.out, "-run-index", strconv.Itoa(t.run.Index)}
+	args := []string{"run", "-config", t.env.Source, "-out", p.out, "-run-index", strconv.Itoa(t.run.Index)}
 	if p.force {
 		args = append(args, "-force")
 	}

@@ -33,8 +33,13 @@ func TestMain(m *testing.M) {
 }
 
 // worker is the experiments command as far as a worker process needs it
-// (workerPool.spawn's command line): it runs one run with RunOne.
+// (workerPool.spawn's command line, run -config …): it runs one run with
+// RunOne.
 func worker(args []string) int {
+	if len(args) == 0 || args[0] != "run" {
+		return 2
+	}
+	args = args[1:]
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	src := fs.String("config", "", "")
 	out := fs.String("out", ".", "")

@@ -1,0 +1,70 @@
+package runner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/scan-equitune/equitune/experiments/config"
+	"github.com/scan-equitune/equitune/scan"
+	"github.com/scan-equitune/equitune/seq2seq"
+)
+
+// A Decoder is a model as a method decodes it: the plain model or M_G
+// (Copies), in a decoding mode.
+type Decoder struct {
+	Model  *seq2seq.Model
+	Copies seq2seq.Copies // no copies: the plain model
+	Mode   seq2seq.Mode
+}
+
+// RunDecoder returns the model of run r of c under the output root out
+// (runModel) as r's method decodes it on the test split: a pretraining
+// plainly, a method under its copies and mode. A method whose copies carry
+// trained weights of their own (lambda_equitune's λ), which its run does
+// not store, is an error wrapping config.ErrConfig.
+func RunDecoder(c *config.Config, out string, r Run) (Decoder, error) {
+	m, err := runModel(c, out, r)
+	if err != nil || r.Method == Pretrain {
+		return Decoder{Model: m}, err
+	}
+	meth, ok := config.Lookup(r.Method)
+	if !ok {
+		return Decoder{}, fmt.Errorf("%w: unknown method %q", config.ErrConfig, r.Method)
+	}
+	if meth.Combiner != nil {
+		return Decoder{}, fmt.Errorf("%w: run %d (%s): %s weighs its copies with weights its run does not store; "+
+			"decode its model with -model and -group instead", config.ErrConfig, r.Index, r.ID(), r.Method)
+	}
+	g, err := c.Group.Group()
+	if err != nil {
+		return Decoder{}, err
+	}
+	cp, err := meth.Copies(g, m, r.Seed)
+	return Decoder{Model: m, Copies: cp, Mode: meth.DecodeMode(c)}, err
+}
+
+// Predict decodes SCAN commands, each a list of words, greedily and
+// returns each one's actions up to its first EOS, and whether it emitted
+// one. An unknown word is an error naming the command.
+func (d Decoder) Predict(commands [][]string) (actions [][]string, eos []bool, err error) {
+	in, out := scan.InputVocab(), scan.OutputVocab()
+	ins := make([][]int, len(commands))
+	for i, c := range commands {
+		if ins[i], err = in.Encode(c); err != nil {
+			return nil, nil, fmt.Errorf("%w: command %d %q: %v", config.ErrConfig, i+1, strings.Join(c, " "), err)
+		}
+	}
+	preds, err := d.Model.Greedy(ins, d.Copies, d.Mode)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range preds {
+		actions = append(actions, out.Decode(p))
+		e := false
+		for _, id := range p {
+			e = e || id == scan.EOS
+		}
+		eos = append(eos, e)
+	}
+	return actions, eos, nil
+}
