@@ -408,19 +408,22 @@ func TestWorkerProcesses(t *testing.T) {
 // an unknown scale with 2.
 func TestAtlasFlag(t *testing.T) {
 	out := t.TempDir()
-	s := report.AtlasScales[1]
+	sw, err := config.LoadSweep("atlas_quick.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range []struct {
 		group, method string
 		acc           float64
 	}{{"verb", "equitune", 0.75}, {"identity", "finetune", 0.01}} {
-		c, err := config.Parse([]byte(s.Config("addprim_jump", r.group)), "x.toml")
-		if err != nil {
-			t.Fatal(err)
+		for _, cell := range sw.Cells {
+			if cell.Config.Split == "addprim_jump" && cell.Config.Group.Name == r.group {
+				writeResult(t, cell.Config, runner.CellLayout(out, cell), runner.Run{Method: r.method, Split: "addprim_jump", Cell: "rnn", Seed: 0}, r.acc)
+			}
 		}
-		writeResult(t, c, runner.Layout{Out: out, Experiment: c.Name}, runner.Run{Method: r.method, Split: "addprim_jump", Cell: "rnn", Seed: 0}, r.acc)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"atlas", "-out", out, s.Prefix}, &stdout, &stderr); code != 0 {
+	if code := run([]string{"atlas", "-out", out, sw.Name}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	for _, f := range []string{"atlas_quick_heatmap.png", "atlas_quick_gain.svg"} {
@@ -428,21 +431,21 @@ func TestAtlasFlag(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	csv, err := os.ReadFile(filepath.Join(out, "results", s.Prefix, "summary.csv"))
+	csv, err := os.ReadFile(filepath.Join(out, "results", sw.Name, "summary.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := "addprim_jump,verb,0.7711,rnn,equitune,1,0.7500,0.0000\n"; !strings.Contains(string(csv), want) {
 		t.Errorf("summary.csv lacks %q:\n%s", want, csv)
 	}
-	md, err := os.ReadFile(filepath.Join(out, "results", s.Prefix, "summary.md"))
+	md, err := os.ReadFile(filepath.Join(out, "results", sw.Name, "summary.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := "| addprim_jump | verb | 0.7711 | – | – | 0.7500 ± 0.0000 | – | – | +0.7400 |\n"; !strings.Contains(string(md), want) {
 		t.Errorf("summary.md lacks %q:\n%s", want, md)
 	}
-	if code := run([]string{"atlas", "-out", t.TempDir(), s.Prefix}, io.Discard, io.Discard); code != 1 {
+	if code := run([]string{"atlas", "-out", t.TempDir(), sw.Name}, io.Discard, io.Discard); code != 1 {
 		t.Errorf("-atlas without results: exit %d, want 1", code)
 	}
 	if code := run([]string{"atlas", "atlas_huge"}, io.Discard, io.Discard); code != 2 {

@@ -30,8 +30,14 @@
 // I is run and no summary is written; aggregate writes the summary and plots
 // from the result.json files there are.
 //
-// A bare config name that is not a file names a built-in config
-// (experiments list prints them). Bad input (an unknown key, split, cell or
+// A config file may list axes (splits = [...], groups = [...], or a list
+// for another key, e.g. lr = [1e-4, 2e-4] in [tune]): it is then a sweep,
+// one experiment (cell) per combination, whose runs are indexed together
+// (experiments list), whose results go to OUT/results/NAME/CELL/ and whose
+// summary to OUT/results/NAME/ (see config.Sweep); atlas.toml and
+// atlas_quick.toml are the SCAN atlas. -set key=value overrides a key of the
+// file, as if written there. A bare config name that is not a file names a
+// built-in config (experiments list prints them). Bad input (an unknown key, split, cell or
 // method, a bad value, a group that is not a symmetry of SCAN, a flag of
 // another subcommand, finished runs computed under other settings without
 // -force) exits with status 2 before anything is written; a failure while
@@ -158,10 +164,15 @@ func parse(fs *flag.FlagSet, args []string, positional bool, stderr io.Writer) (
 	return 0, true
 }
 
-// configFlag declares -config, given once (many false) or repeatable.
+// configFlag declares -config, given once (many false) or repeatable, and
+// -set.
 func configFlag(fs *flag.FlagSet, many bool) *configList {
 	var cs configList
 	cs.many = many
+	fs.Func("set", "override a key of the config (`key=value`, e.g. tune.lr=1e-3, split=around_right, or a list for an axis); repeatable; recorded like a key of the file", func(v string) error {
+		cs.sets = append(cs.sets, v)
+		return nil
+	})
 	what := "experiment TOML `file`, or the name of a built-in one (experiments list); a path that exists wins"
 	if many {
 		what += "; repeat it for several experiments"
@@ -178,7 +189,8 @@ func outFlag(fs *flag.FlagSet) *string {
 // configList is the -config flag: one or more configurations.
 type configList struct {
 	paths []string
-	many  bool // it may be repeated
+	many  bool     // it may be repeated
+	sets  []string // -set key=value
 }
 
 func (c *configList) String() string {
@@ -196,24 +208,27 @@ func (c *configList) Set(v string) error {
 	return nil
 }
 
-// load loads the one config of a subcommand that takes one.
-func (c *configList) load(stderr io.Writer) (*config.Config, int) {
+// load loads the one config (a sweep, or one experiment) of a subcommand
+// that takes one.
+func (c *configList) load(stderr io.Writer) (*config.Sweep, int) {
 	if len(c.paths) == 0 {
 		return nil, fail(stderr, 2, errors.New("-config is required (a file, or a built-in config: see experiments list)"))
 	}
-	cfg, err := config.Load(c.paths[0])
+	sw, err := config.LoadSweep(c.paths[0], c.sets)
 	if err != nil {
 		return nil, fail(stderr, 2, err)
 	}
-	return cfg, 0
+	return sw, 0
 }
 
-// runIndex returns the run of -run-index i among runs, or exit status 2.
-func runIndex(i int, runs []runner.Run, stderr io.Writer) (runner.Run, int) {
-	if i < 0 || i >= len(runs) {
-		return runner.Run{}, fail(stderr, 2, fmt.Errorf("run index %d out of range [0, %d); see experiments list -config", i, len(runs)))
+// runIndex returns the step of -run-index i in the plan of sw, or exit
+// status 2.
+func runIndex(i int, sw *config.Sweep, stderr io.Writer) (runner.Step, int) {
+	steps := runner.Plan(sw)
+	if i < 0 || i >= len(steps) {
+		return runner.Step{}, fail(stderr, 2, fmt.Errorf("run index %d out of range [0, %d); see experiments list -config", i, len(steps)))
 	}
-	return runs[i], 0
+	return steps[i], 0
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
@@ -223,6 +238,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			"evaluates the best-validation model on the test split, and writes\n"+
 			"  OUT/results/NAME/runs/RUN/result.json, OUT/results/NAME/summary.{csv,md}, coverage.csv, walltime.csv\n"+
 			"  and OUT/plots/NAME_{accuracy,curves}.{png,svg}.\n"+
+			"A config with axes (splits = [...], …) is a sweep: a cell per combination, results in\n"+
+			"OUT/results/NAME/CELL/ and a summary in OUT/results/NAME/. -set key=value overrides a key.\n"+
 			"Several configs share one pool of -jobs workers and their common pretrainings. Finished runs of\n"+
 			"the same settings are skipped, so an interrupted invocation resumes. With -run-index (or\n"+
 			"SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) one run is run and no summary written (aggregate).")
@@ -249,13 +266,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	case set["run-index"] && len(configs.paths) > 1:
 		return fail(stderr, 2, fmt.Errorf("-run-index takes one -config, not %d", len(configs.paths)))
 	}
-	opts := runner.Options{Out: *out, Jobs: *jobs, Force: *force, Verbose: *verbose, Summarize: summarize}
-	cs, err := config.LoadAll(configs.paths)
+	opts := runner.Options{Out: *out, Jobs: *jobs, Force: *force, Verbose: *verbose, Sets: configs.sets, Summarize: report.WriteSummaries}
+	sws, err := config.LoadSweeps(configs.paths, configs.sets)
 	if err != nil {
 		return fail(stderr, 2, err)
 	}
 	indexSet := set["run-index"]
-	if !indexSet && len(cs) == 1 {
+	if !indexSet && len(sws) == 1 {
 		for _, v := range []string{"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"} {
 			if s := os.Getenv(v); s != "" {
 				i, err := strconv.Atoi(s)
@@ -268,13 +285,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if !indexSet {
-		return runner.RunAll(cs, configs.paths, opts, stdout, stderr)
+		return runner.RunAll(sws, opts, stdout, stderr)
 	}
-	r, code := runIndex(*index, runner.Expand(cs[0]), stderr)
+	st, code := runIndex(*index, sws[0], stderr)
 	if code != 0 {
 		return code
 	}
-	return runner.RunOne(cs[0], r, opts, stderr)
+	return runner.RunOne(st.Cell, st.Run, opts, stderr)
 }
 
 // visited returns the flags given on the command line.
@@ -282,12 +299,6 @@ func visited(fs *flag.FlagSet) map[string]bool {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	return set
-}
-
-// summarize writes an experiment's summary after its runs (runner.Options).
-func summarize(c *config.Config, l runner.Layout) (string, []error, error) {
-	rows, rejected, err := report.WriteSummary(c, l)
-	return report.CSV(rows), rejected, err
 }
 
 func cmdList(args []string, stdout, stderr io.Writer) int {
@@ -304,12 +315,16 @@ func cmdList(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	cfg, code := cfgs.load(stderr)
-	if cfg == nil {
+	sw, code := cfgs.load(stderr)
+	if sw == nil {
 		return code
 	}
-	for _, r := range runner.Expand(cfg) {
-		fmt.Fprintf(stdout, "%d\t%s\n", r.Index, r.ID())
+	for _, st := range runner.Plan(sw) {
+		id := st.Run.ID()
+		if len(sw.Axes) > 0 {
+			id = st.Cell.Dir + "/" + id
+		}
+		fmt.Fprintf(stdout, "%d\t%s\n", st.Index, id)
 	}
 	return 0
 }
@@ -327,13 +342,13 @@ func cmdAggregate(args []string, stdout, stderr io.Writer) int {
 	if len(configs.paths) == 0 {
 		return fail(stderr, 2, errors.New("-config is required (a file, or a built-in config: see experiments list)"))
 	}
-	cs, err := config.LoadAll(configs.paths)
+	sws, err := config.LoadSweeps(configs.paths, configs.sets)
 	if err != nil {
 		return fail(stderr, 2, err)
 	}
 	code := 0
-	for _, c := range cs {
-		code = max(code, report.Aggregate(c, *out, stdout, stderr))
+	for _, sw := range sws {
+		code = max(code, report.Aggregate(sw, *out, stdout, stderr))
 	}
 	return code
 }
@@ -352,11 +367,11 @@ func cmdSlurm(args []string, stdout, stderr io.Writer) int {
 	if *plan == "" {
 		return fail(stderr, 2, errors.New("-plan DIR is required; see experiments slurm -h"))
 	}
-	cfg, code := cfgs.load(stderr)
-	if cfg == nil {
+	sw, code := cfgs.load(stderr)
+	if sw == nil {
 		return code
 	}
-	return runner.WritePlan(*plan, *out, cfgs.paths[0], cfg, stdout, stderr)
+	return runner.WritePlan(*plan, *out, sw, stdout, stderr)
 }
 
 func cmdExport(args []string, stdout, stderr io.Writer) int {
@@ -374,21 +389,22 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 	if !visited(fs)["run-index"] || *dst == "" {
 		return fail(stderr, 2, errors.New("-run-index I and -o FILE are required; see experiments export -h"))
 	}
-	cfg, code := cfgs.load(stderr)
-	if cfg == nil {
+	sw, code := cfgs.load(stderr)
+	if sw == nil {
 		return code
 	}
-	r, code := runIndex(*index, runner.Expand(cfg), stderr)
+	st, code := runIndex(*index, sw, stderr)
 	if code != 0 {
 		return code
 	}
-	if err := runner.Export(cfg, *out, r, *dst, *vocabFrom); err != nil {
+	r := st.Run
+	if err := runner.Export(st.Cell, *out, r, *dst, *vocabFrom); err != nil {
 		if errors.Is(err, config.ErrConfig) {
 			return fail(stderr, 2, err)
 		}
 		return fail(stderr, 1, err)
 	}
-	fmt.Fprintf(stdout, "wrote %s (run %d, %s)\n", *dst, r.Index, r.ID())
+	fmt.Fprintf(stdout, "wrote %s (run %d, %s)\n", *dst, st.Index, r.ID())
 	return 0
 }
 
@@ -400,11 +416,19 @@ func cmdCoverage(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parse(fs, args, false, stderr); !ok {
 		return code
 	}
-	cfg, code := cfgs.load(stderr)
-	if cfg == nil {
+	sw, code := cfgs.load(stderr)
+	if sw == nil {
 		return code
 	}
-	return report.PrintCoverage(cfg, stdout, stderr)
+	for _, cell := range sw.Cells {
+		if len(sw.Axes) > 0 {
+			fmt.Fprintf(stdout, "# %s\n", cell.Config.Name)
+		}
+		if code := report.PrintCoverage(cell.Config, stdout, stderr); code != 0 {
+			return code
+		}
+	}
+	return 0
 }
 
 func cmdAtlas(args []string, stdout, stderr io.Writer) int {
@@ -446,8 +470,8 @@ func cmdPredict(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case (*model == "") == (len(cfgs.paths) == 0):
 		return fail(stderr, 2, errors.New("give either -config FILE -run-index I or -model FILE; see experiments predict -h"))
-	case *model != "" && (set["out"] || set["run-index"]):
-		return fail(stderr, 2, errors.New("-out and -run-index apply to -config, not to -model"))
+	case *model != "" && (set["out"] || set["run-index"] || len(cfgs.sets) > 0):
+		return fail(stderr, 2, errors.New("-out, -run-index and -set apply to -config, not to -model"))
 	case *model == "" && (set["group"] || set["decode"]):
 		return fail(stderr, 2, errors.New("-group and -decode apply to -model; a run decodes as its method does"))
 	case set["decode"] && !set["group"]:
@@ -461,16 +485,16 @@ func cmdPredict(args []string, stdout, stderr io.Writer) int {
 		if !set["run-index"] {
 			return fail(stderr, 2, errors.New("-config needs -run-index I; see experiments predict -h"))
 		}
-		cfg, code := cfgs.load(stderr)
-		if cfg == nil {
+		sw, code := cfgs.load(stderr)
+		if sw == nil {
 			return code
 		}
-		r, code := runIndex(*index, runner.Expand(cfg), stderr)
+		st, code := runIndex(*index, sw, stderr)
 		if code != 0 {
 			return code
 		}
 		var err error
-		if d, err = runner.RunDecoder(cfg, *out, r); errors.Is(err, config.ErrConfig) {
+		if d, err = runner.RunDecoder(st.Cell, *out, st.Run); errors.Is(err, config.ErrConfig) {
 			return fail(stderr, 2, err)
 		} else if err != nil {
 			return fail(stderr, 1, err)

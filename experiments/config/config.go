@@ -300,12 +300,21 @@ func BuiltinNames() []string {
 
 // Load reads the configuration at path or, if path is a bare name that is
 // not a file, the built-in configuration of that name (ConfigSource), and
-// validates it. An error about one key names its line.
+// validates it. An error about one key names its line. A sweep (a file with
+// axes, see Sweep) is an error: LoadSweep reads it.
 func Load(path string) (*Config, error) {
-	data, err := ConfigSource(path)
+	sw, err := LoadSweep(path, nil)
 	if err != nil {
 		return nil, err
 	}
+	if len(sw.Axes) > 0 {
+		return nil, fmt.Errorf("%s: %w: a sweep of %d experiments (axes %s), not one", path, ErrConfig, len(sw.Cells), axisKeys(sw.Axes))
+	}
+	return sw.Cells[0].Config, nil
+}
+
+// load parses and validates one experiment's TOML text read from path.
+func load(data []byte, path string) (*Config, error) {
 	c, err := Parse(data, path)
 	if err != nil {
 		return nil, err
@@ -405,21 +414,32 @@ func ConfigSource(path string) ([]byte, error) {
 		path, ErrConfig)
 }
 
-// LoadAll loads the configurations at paths (Load); two that name one
-// experiment are an error, since their results would collide.
-func LoadAll(paths []string) ([]*Config, error) {
-	var cs []*Config
-	names := map[string]string{}
-	for _, p := range paths {
-		c, err := Load(p)
+// LoadSweeps loads the configurations at paths with the same sets
+// (LoadSweep); two cells that name one experiment are an error, since their
+// results would collide.
+func LoadSweeps(paths, sets []string) ([]*Sweep, error) {
+	var sws []*Sweep
+	type owner struct {
+		path string
+		i    int    // position of the file among paths
+		name string // the cell
+	}
+	names := map[string]owner{}
+	for i, p := range paths {
+		sw, err := LoadSweep(p, sets)
 		if err != nil {
 			return nil, err
 		}
-		if other, ok := names[c.Name]; ok {
-			return nil, fmt.Errorf("%s and %s both name experiment %q: their results would collide", other, p, c.Name)
+		for _, c := range sw.Cells {
+			me := owner{p, i, c.Config.Name}
+			for _, n := range []string{c.Config.Name, c.Dir} {
+				if other, ok := names[n]; ok && other != me {
+					return nil, fmt.Errorf("%s and %s both name experiment %q: their results would collide", other.path, p, n)
+				}
+				names[n] = me
+			}
 		}
-		names[c.Name] = p
-		cs = append(cs, c)
+		sws = append(sws, sw)
 	}
-	return cs, nil
+	return sws, nil
 }

@@ -5,9 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/scan-equitune/equitune/experiments/config"
 	"github.com/scan-equitune/equitune/experiments/runner"
@@ -15,17 +12,16 @@ import (
 )
 
 // The SCAN atlas crosses every standard split with each built-in group and
-// the paper's methods, one experiment per (split, group) so that each is an
-// ordinary config (its runs indexed, run -run-index and slurm as for any):
-// atlas_<split>_<group>.toml at the reference scale and
-// atlas_quick_<split>_<group>.toml at a quick one, both generated from this
-// file (go test ./experiments/report -run AtlasConfigs -update writes them). The
-// experiments of one split and scale share its pretrainings, whose cache key
-// does not depend on the group. ReadAtlas gathers their results and
-// PlotAtlas draws them.
+// the paper's methods: the sweeps atlas.toml (the reference scale) and
+// atlas_quick.toml (a quick one), each a cell per (split, group) whose runs
+// are indexed, run and planned on Slurm as any config's. The cells of one
+// split share its pretrainings, whose cache key does not depend on the
+// group. ReadAtlas gathers their results; PlotAtlasHeatmap and
+// PlotAtlasGain draw them.
 
-// AtlasSplits are the splits of the atlas: every standard split but
-// filler_num3, which is template_jump_around_right.
+// AtlasSplits are the splits of the atlas sweeps (their splits axis, which
+// TestAtlasSweeps checks): every standard split but filler_num3, which is
+// template_jump_around_right.
 var AtlasSplits = []string{scan.Simple, scan.Length, scan.AddPrimJump, scan.AddPrimTurnLeft,
 	scan.TemplateRight, scan.TemplateOppositeRight, scan.TemplateAroundRight, scan.TemplateJumpAroundRight,
 	"filler_num0", "filler_num1", "filler_num2"}
@@ -34,7 +30,9 @@ var AtlasSplits = []string{scan.Simple, scan.Length, scan.AddPrimJump, scan.AddP
 // symmetry of SCAN), the trivial group first.
 var AtlasGroups = []string{"identity", "verb", "direction", "verb4", "verb×direction"}
 
-// AtlasMethods returns the methods the atlas runs under a group: under the
+// AtlasMethods returns the methods the atlas runs under a group (the
+// sweeps' methods and [[when]], which TestAtlasSweeps checks; the columns
+// of the gain figure): under the
 // trivial group the baselines pretrained and finetune, which use no group;
 // under any other equitune, equitune_zeroshot and equizero. Under {e},
 // equitune is fine-tuning and equitune_zeroshot and equizero are the
@@ -46,196 +44,106 @@ func AtlasMethods(group string) []string {
 	return []string{"equitune", "equitune_zeroshot", "equizero"}
 }
 
-// An AtlasScale is one size of the atlas.
-type AtlasScale struct {
-	Prefix         string // experiments are named Prefix_<split>_<group>
-	About          string // what the scale is, for the head comment of its configs
-	Cells          []string
-	Seeds          []uint64
-	Pretrain, Tune config.ScheduleConfig // Tune.LR is left 0: see TuneLRScale
-	TuneLRScale    float64               // the tuning rate is TuneLRScale·config.TuneLR(split)
+// atlasAbout says what each built-in atlas sweep is, for its summary.md.
+var atlasAbout = map[string]string{
+	"atlas": "at the reference scale for the LSTM (the settings and, on their splits, the LSTM " +
+		"pretrainings of add_jump.toml and around_right.toml)",
+	"atlas_quick": "at a quick scale: one rnn, one seed, the quick configs' pretraining and 100 " +
+		"tuning iterations at ten times the reference tuning rate",
 }
 
-// AtlasScales are the reference atlas (the LSTM under the schedules of
-// add_jump.toml and around_right.toml, whose pretrainings it shares) and the
-// quick one (one rnn, one seed, the batch-32 pretraining of the quick
-// configs and 100 tuning iterations).
-var AtlasScales = []AtlasScale{
-	{
-		Prefix: "atlas",
-		About:  "at the reference scale for the LSTM (the settings and, on their splits, the LSTM\n# pretrainings of add_jump.toml and around_right.toml)",
-		Cells:  []string{"lstm"}, Seeds: []uint64{0, 1, 2},
-		Pretrain:    config.Default().Pretrain,
-		Tune:        config.ScheduleConfig{Iterations: 10000, Batch: 1, WeightDecay: 1e-4, TeacherForcing: 0.5, Clip: 5, EvalEvery: 500},
-		TuneLRScale: 1,
-	},
-	{
-		Prefix: "atlas_quick",
-		About: "at a quick scale: one rnn, one seed, the quick configs' pretraining and 100\n" +
-			"# tuning iterations at ten times the reference tuning rate",
-		Cells: []string{"rnn"}, Seeds: []uint64{0},
-		Pretrain:    config.ScheduleConfig{Iterations: 1500, Batch: 32, LR: 2e-3, TeacherForcing: 0.5, Clip: 5, EvalEvery: 500},
-		Tune:        config.ScheduleConfig{Iterations: 100, Batch: 32, WeightDecay: 1e-4, TeacherForcing: 0.5, Clip: 5, EvalEvery: 100},
-		TuneLRScale: 10,
-	},
+// isAtlas reports whether sweep sw is an atlas: its axes are split and
+// group, in that order.
+func isAtlas(sw *config.Sweep) bool {
+	return len(sw.Axes) == 2 && sw.Axes[0].Key == "split" && sw.Axes[1].Key == "group"
 }
 
-// Name returns the name of the experiment of a split and group, e.g.
-// "atlas_quick_addprim_jump_verbxdirection" ("×" is written "x").
-func (s AtlasScale) Name(split, group string) string {
-	return s.Prefix + "_" + split + "_" + strings.ReplaceAll(group, "×", "x")
-}
-
-// Config returns the TOML text of the experiment of a split and group.
-func (s AtlasScale) Config(split, group string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# Generated from experiments/report/atlas.go by go test ./experiments/report -run AtlasConfigs -update; edit there.\n"+
-		"# The SCAN atlas experiment of split %s under group %s,\n# %s.\n", split, group, s.About)
-	fmt.Fprintf(&b, "name = %q\nsplit = %q\ngroup = %q\ncells = %s\nseeds = %s\nmethods = %s\n",
-		s.Name(split, group), split, group, tomlList(s.Cells), tomlList(s.Seeds), tomlList(AtlasMethods(group)))
-	tune := s.Tune
-	tune.LR = s.TuneLRScale * config.TuneLR(split)
-	for _, t := range []struct {
-		name string
-		s    config.ScheduleConfig
-	}{{"pretrain", s.Pretrain}, {"tune", tune}} {
-		fmt.Fprintf(&b, "\n[%s]\niterations = %d\nbatch = %d\nlr = %s\nweight_decay = %s\nteacher_forcing = %s\nclip = %s\neval_every = %d\n",
-			t.name, t.s.Iterations, t.s.Batch, tomlFloat(t.s.LR), tomlFloat(t.s.WeightDecay), tomlFloat(t.s.TeacherForcing),
-			tomlFloat(t.s.Clip), t.s.EvalEvery)
-	}
-	return b.String()
-}
-
-// Files returns the configs of the scale, file name to TOML text, split by
-// split in the order of AtlasSplits and AtlasGroups.
-func (s AtlasScale) Files() (names []string, texts []string) {
-	for _, split := range AtlasSplits {
-		for _, g := range AtlasGroups {
-			names = append(names, s.Name(split, g)+".toml")
-			texts = append(texts, s.Config(split, g))
-		}
-	}
-	return names, texts
-}
-
-// tomlList formats a list of strings or numbers as a TOML array.
-func tomlList[T any](xs []T) string {
-	s := make([]string, len(xs))
-	for i, x := range xs {
-		s[i] = fmt.Sprint(x)
-		if v, ok := any(x).(string); ok {
-			s[i] = strconv.Quote(v)
-		}
-	}
-	return "[" + strings.Join(s, ", ") + "]"
-}
-
-// tomlFloat formats x as a TOML float of 10 significant digits, e.g. 2e-5
-// and 0.0002.
-func tomlFloat(x float64) string {
-	s := strconv.FormatFloat(x, 'g', 10, 64)
-	s = strings.Replace(s, "e-0", "e-", 1)
-	if !strings.ContainsAny(s, ".e") {
-		s += ".0"
-	}
-	return s
-}
-
-// isAtlas reports whether a built-in config name belongs to some scale.
-func isAtlas(name string) bool {
-	return slices.ContainsFunc(AtlasScales, func(s AtlasScale) bool { return strings.HasPrefix(name, s.Prefix+"_") })
-}
-
-// An Atlas is what the atlas figures show of one scale: each experiment's
+// An Atlas is what the atlas figures show of one atlas sweep: each cell's
 // summary rows and the test coverage of its group on its split.
 type Atlas struct {
-	Name     string                // the scale's prefix, e.g. "atlas_quick"
-	Splits   []string              // in the order of AtlasSplits
-	Groups   []string              // in the order of AtlasGroups, the trivial group first
+	Name     string                // the sweep's name, e.g. "atlas_quick"
+	Splits   []string              // in the order of the sweep's axis
+	Groups   []string              // in the order of the sweep's axis, the trivial group first
 	Rows     map[[2]string][]Row   // (split, group) → the experiment's summary rows
 	Coverage map[[2]string]float64 // (split, group) → test coverage (mean over seeds)
 }
 
-// ReadAtlas reads the results of every experiment of scale s under out
-// (an experiment without results has no rows) and computes the test
-// coverage of each group on each split, over the scale's seeds. It reads
-// the configs as atlas.go generates them, which TestAtlasConfigs checks
-// are the built-in ones.
-func ReadAtlas(s AtlasScale, out string) (*Atlas, error) {
-	a := &Atlas{Name: s.Prefix, Splits: AtlasSplits, Groups: AtlasGroups,
-		Rows: map[[2]string][]Row{}, Coverage: map[[2]string]float64{}}
-	for _, split := range AtlasSplits {
-		var cs []*config.Config
-		for _, g := range AtlasGroups {
-			c, err := config.Parse([]byte(s.Config(split, g)), s.Name(split, g)+".toml")
+// ReadAtlas reads the results of every cell of the atlas sweep sw under out
+// (a cell without results has no rows) and computes the test coverage of
+// each group on each split, over the cells' seeds.
+func ReadAtlas(sw *config.Sweep, out string) (*Atlas, error) {
+	if !isAtlas(sw) {
+		return nil, fmt.Errorf("%w: %s is not an atlas: its axes are not split and group", config.ErrConfig, sw.Name)
+	}
+	a := &Atlas{Name: sw.Name, Rows: map[[2]string][]Row{}, Coverage: map[[2]string]float64{}}
+	for _, v := range sw.Axes[0].Values {
+		a.Splits = append(a.Splits, v.(string))
+	}
+	for _, v := range sw.Axes[1].Values {
+		a.Groups = append(a.Groups, v.(string))
+	}
+	for i, split := range a.Splits {
+		cells := sw.Cells[i*len(a.Groups) : (i+1)*len(a.Groups)] // the first axis varies slowest
+		for j, cell := range cells {
+			c := cell.Config
+			rs, _, err := runner.ReadResults(c, runner.CellLayout(out, cell), runner.Expand(c)) // results of other settings are left out
 			if err != nil {
 				return nil, err
 			}
-			rs, _, err := runner.ReadResults(c, runner.Layout{Out: out, Experiment: c.Name}, runner.Expand(c)) // results of other settings are left out
-			if err != nil {
-				return nil, err
-			}
-			a.Rows[[2]string{split, g}] = summarize(rs)
-			cs = append(cs, c)
+			a.Rows[[2]string{split, a.Groups[j]}] = summarize(rs)
 		}
-		for _, seed := range s.Seeds {
-			train, val, test, err := runner.SplitParts(cs[0], seed)
+		seeds := cells[0].Config.Seeds
+		for _, seed := range seeds {
+			train, val, test, err := runner.SplitParts(cells[0].Config, seed)
 			if err != nil {
 				return nil, err
 			}
-			for i, c := range cs {
-				g, err := c.Group.Group()
+			for j, cell := range cells {
+				g, err := cell.Config.Group.Group()
 				if err != nil {
 					return nil, err
 				}
 				cov, _ := coverageOf(g, train, val, test)
-				a.Coverage[[2]string{split, AtlasGroups[i]}] += cov.Fraction() / float64(len(s.Seeds))
+				a.Coverage[[2]string{split, a.Groups[j]}] += cov.Fraction() / float64(len(seeds))
 			}
 		}
 	}
 	return a, nil
 }
 
-// atlasScale returns the scale with the given prefix.
-func atlasScale(prefix string) (AtlasScale, error) {
-	var ps []string
-	for _, s := range AtlasScales {
-		if s.Prefix == prefix {
-			return s, nil
-		}
-		ps = append(ps, s.Prefix)
-	}
-	return AtlasScale{}, fmt.Errorf("%w: atlas %q: no such atlas (valid: %s)", config.ErrConfig, prefix, strings.Join(ps, ", "))
-}
-
-// DrawAtlas writes the tables and draws the figures of the atlas scale named
-// prefix from the results under out (the atlas subcommand):
+// DrawAtlas writes the tables and draws the figures of the atlas sweep
+// prefix.toml (atlas or atlas_quick) from the results under out (the atlas
+// subcommand):
 // OUT/results/PREFIX/summary.{csv,md}, OUT/plots/PREFIX_heatmap.{png,svg}
 // and OUT/plots/PREFIX_gain.{png,svg}. It returns the exit status.
 func DrawAtlas(prefix, out string, stdout, stderr io.Writer) int {
-	s, err := atlasScale(prefix)
+	sw, err := config.LoadSweep(prefix+".toml", nil)
+	if err == nil && !isAtlas(sw) {
+		err = fmt.Errorf("%w: %s is not an atlas: its axes are not split and group", config.ErrConfig, prefix)
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "experiments: %v\n", err)
+		fmt.Fprintf(stderr, "experiments: atlas %s: %v\n", prefix, err)
 		return 2
 	}
-	if err := writeAtlas(s, out, stdout); err != nil {
+	if err := writeAtlas(sw, out, stdout); err != nil {
 		fmt.Fprintf(stderr, "experiments: atlas: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-// writeAtlas writes the tables and figures of scale s, printing each path.
-func writeAtlas(s AtlasScale, out string, stdout io.Writer) error {
-	a, err := ReadAtlas(s, out)
+// writeAtlas writes the tables and figures of the atlas sweep sw, printing
+// each path.
+func writeAtlas(sw *config.Sweep, out string, stdout io.Writer) error {
+	a, err := ReadAtlas(sw, out)
 	if err != nil {
 		return err
 	}
 	if len(a.cells()) == 0 {
-		return fmt.Errorf("%s: no results under %s", s.Prefix, filepath.Join(out, "results"))
+		return fmt.Errorf("%s: no results under %s", sw.Name, filepath.Join(out, "results"))
 	}
-	dir := filepath.Join(out, "results", s.Prefix)
-	if err := writeAtlasSummary(a, s, dir); err != nil {
+	dir := filepath.Join(out, "results", sw.Name)
+	if err := writeAtlasSummary(a, sw, dir); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, filepath.Join(dir, "summary.md"))
@@ -246,7 +154,7 @@ func writeAtlas(s AtlasScale, out string, stdout io.Writer) error {
 		name string
 		plot func(*Atlas, string) error
 	}{{"heatmap", PlotAtlasHeatmap}, {"gain", PlotAtlasGain}} {
-		base := filepath.Join(out, "plots", s.Prefix+"_"+f.name)
+		base := filepath.Join(out, "plots", sw.Name+"_"+f.name)
 		if err := f.plot(a, base); err != nil {
 			return err
 		}

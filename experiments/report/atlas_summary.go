@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/scan-equitune/equitune/experiments/config"
 	"github.com/scan-equitune/equitune/internal/atomicfile"
 )
 
@@ -40,16 +41,21 @@ func atlasCSV(a *Atlas) string {
 // atlasMarkdown formats the atlas as a table per cell, a row per (split,
 // group): the group's test coverage, each method's test accuracy (mean ±
 // sample std over seeds, "–" without a result) and equi-tuning's gain over
-// fine-tuning. It states the scale s.
-func atlasMarkdown(a *Atlas, s AtlasScale) string {
+// fine-tuning. It states the settings of the sweep sw.
+func atlasMarkdown(a *Atlas, sw *config.Sweep) string {
+	c := sw.Cells[0].Config
+	about, ok := atlasAbout[sw.Name]
+	if !ok {
+		about = "of sweep " + sw.Name
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\nThe SCAN atlas %s: seeds %v; %d pretraining iterations (batch %d), %d tuning iterations (batch %d). "+
 		"Written by `experiments -atlas %s` from results/%s_<split>_<group>/. "+
 		"Test coverage: the fraction of test commands c with g·c among the training commands for some g ∈ G (mean over seeds). "+
 		"Test accuracy (exact match) of the best-validation model, mean ± sample std over the seeds with a result. "+
 		"Gain: equitune under the group minus finetune.\n",
-		a.Name, strings.ReplaceAll(s.About, "\n# ", " "), s.Seeds, s.Pretrain.Iterations, s.Pretrain.Batch,
-		s.Tune.Iterations, s.Tune.Batch, a.Name, a.Name)
+		a.Name, about, c.Seeds, c.Pretrain.Iterations, c.Pretrain.Batch,
+		c.Tune.Iterations, c.Tune.Batch, a.Name, a.Name)
 	ms := atlasMethods()
 	for _, cell := range a.cells() {
 		fmt.Fprintf(&b, "\n## %s\n\n| split | group | test coverage | %s | gain |\n|---|---|---:|%s---:|\n",
@@ -78,12 +84,12 @@ func atlasMarkdown(a *Atlas, s AtlasScale) string {
 
 // writeAtlasSummary writes dir/summary.csv and dir/summary.md of the atlas,
 // each atomically.
-func writeAtlasSummary(a *Atlas, s AtlasScale, dir string) error {
+func writeAtlasSummary(a *Atlas, sw *config.Sweep, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	if err := atomicfile.WriteFile(filepath.Join(dir, "summary.csv"), []byte(atlasCSV(a)), 0o644); err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(filepath.Join(dir, "summary.md"), []byte(atlasMarkdown(a, s)), 0o644)
+	return atomicfile.WriteFile(filepath.Join(dir, "summary.md"), []byte(atlasMarkdown(a, sw)), 0o644)
 }

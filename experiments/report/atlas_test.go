@@ -2,8 +2,6 @@ package report
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,35 +10,50 @@ import (
 	"github.com/scan-equitune/equitune/experiments/runner"
 )
 
-// TestAtlasConfigs checks that the atlas configs under configs/ are the ones
-// atlas.go generates, and that there are no others; -update writes them.
-func TestAtlasConfigs(t *testing.T) {
-	var want []string
-	for _, s := range AtlasScales {
-		names, texts := s.Files()
-		for i, name := range names {
-			want = append(want, name)
-			path := filepath.Join("..", "config", "configs", name)
-			if *update {
-				if err := os.WriteFile(path, []byte(texts[i]), 0o644); err != nil {
-					t.Fatal(err)
+// atlasCell returns the cell of the built-in atlas sweep name for a split
+// and group.
+func atlasCell(t *testing.T, name, split, group string) config.Cell {
+	t.Helper()
+	sw, err := config.LoadSweep(name+".toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range sw.Cells {
+		if c.Config.Split == split && c.Config.Group.Name == group {
+			return c
+		}
+	}
+	t.Fatalf("%s has no cell of %s under %s", name, split, group)
+	return config.Cell{}
+}
+
+// TestAtlasSweeps checks the built-in atlas sweeps: axes AtlasSplits ×
+// AtlasGroups, a cell per pair named NAME_SPLIT_GROUP in NAME/SPLIT_GROUP,
+// running AtlasMethods(group), tuned at the scale's multiple of the split's
+// reference rate.
+func TestAtlasSweeps(t *testing.T) {
+	for name, lrScale := range map[string]float64{"atlas": 1, "atlas_quick": 10} {
+		sw, err := config.LoadSweep(name+".toml", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !isAtlas(sw) || len(sw.Cells) != len(AtlasSplits)*len(AtlasGroups) {
+			t.Fatalf("%s: axes %v, %d cells", name, sw.Axes, len(sw.Cells))
+		}
+		i := 0
+		for _, split := range AtlasSplits {
+			for _, g := range AtlasGroups {
+				c := sw.Cells[i]
+				suffix := split + "_" + strings.ReplaceAll(g, "×", "x")
+				if c.Config.Name != name+"_"+suffix || c.Dir != name+"/"+suffix || c.Config.Split != split ||
+					c.Config.Group.Name != g || !slices.Equal(c.Config.Methods, AtlasMethods(g)) ||
+					math.Abs(c.Config.Tune.LR-lrScale*config.TuneLR(split)) > 1e-15 {
+					t.Errorf("%s: cell %d is %s in %s: split %s, group %s, methods %v, tune lr %g", name, i,
+						c.Config.Name, c.Dir, c.Config.Split, c.Config.Group.Name, c.Config.Methods, c.Config.Tune.LR)
 				}
-				continue
-			}
-			if got, err := config.ConfigSource(name); err != nil || string(got) != texts[i] {
-				t.Errorf("%s differs from what atlas.go generates (err %v); rerun with -update", path, err)
+				i++
 			}
 		}
-	}
-	var got []string
-	for _, n := range config.BuiltinNames() {
-		if isAtlas(strings.TrimSuffix(n, ".toml")) {
-			got = append(got, n)
-		}
-	}
-	slices.Sort(want)
-	if !*update && !slices.Equal(got, want) {
-		t.Errorf("built-in atlas configs %v, want %v", got, want)
 	}
 }
 
@@ -58,14 +71,11 @@ func TestAtlasSharesPretraining(t *testing.T) {
 		t.Fatalf("%s: no pretraining of %s, seed 0", c.Name, c.Cells[0])
 		return ""
 	}
-	for _, s := range AtlasScales {
+	for _, name := range []string{"atlas", "atlas_quick"} {
 		for _, split := range AtlasSplits {
 			var first string
 			for _, g := range AtlasGroups {
-				c, err := config.Parse([]byte(s.Config(split, g)), s.Name(split, g))
-				if err != nil {
-					t.Fatal(err)
-				}
+				c := atlasCell(t, name, split, g).Config
 				if p := ckpt(c); first == "" {
 					first = p
 				} else if p != first {
@@ -79,10 +89,7 @@ func TestAtlasSharesPretraining(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := config.Parse([]byte(AtlasScales[0].Config(split, "verb")), split)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := atlasCell(t, "atlas", split, "verb").Config
 		if !slices.Contains(c.Cells, a.Cells[0]) {
 			t.Fatalf("%s has no %s", ref, a.Cells[0])
 		}
@@ -97,18 +104,18 @@ func TestAtlasSharesPretraining(t *testing.T) {
 // and the test coverage of verb on addprim_jump.
 func TestReadAtlas(t *testing.T) {
 	out := t.TempDir()
-	s := AtlasScales[1]
 	for _, r := range []struct {
 		group, method string
 		acc           float64
 	}{{"verb", "equitune", 0.75}, {"identity", "finetune", 0.01}} {
-		c, err := config.Parse([]byte(s.Config("addprim_jump", r.group)), "x.toml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeResult(t, c, runner.Layout{Out: out, Experiment: c.Name}, runner.Run{Method: r.method, Split: "addprim_jump", Cell: "rnn", Seed: 0}, r.acc)
+		cell := atlasCell(t, "atlas_quick", "addprim_jump", r.group)
+		writeResult(t, cell.Config, runner.CellLayout(out, cell), runner.Run{Method: r.method, Split: "addprim_jump", Cell: "rnn", Seed: 0}, r.acc)
 	}
-	a, err := ReadAtlas(s, out)
+	sw, err := config.LoadSweep("atlas_quick.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ReadAtlas(sw, out)
 	if err != nil {
 		t.Fatal(err)
 	}

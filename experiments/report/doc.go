@@ -1,9 +1,9 @@
 // Package report owns what is made of finished runs: the summary of an
 // experiment (summary.csv and summary.md, the group coverage in
-// coverage.csv, WriteSummary, Aggregate), its figures (accuracy bars and
+// coverage.csv, WriteSummary; a sweep's, WriteSummaries, Aggregate), its figures (accuracy bars and
 // validation curves, in PNG and SVG), the group coverage of a split
-// (Coverages, PrintCoverage), and the SCAN atlas (ReadAtlas, DrawAtlas:
-// its tables, heatmap and gain figures).
+// (Coverages, PrintCoverage), and the SCAN atlas, a sweep over splits and
+// groups (ReadAtlas, DrawAtlas: its tables, heatmap and gain figures).
 //
 // It reads results through package runner (ReadResults, which accepts a
 // result.json only if it is its run's) and configurations through package

@@ -159,25 +159,92 @@ func WriteSummary(c *config.Config, l runner.Layout) (rows []Row, rejected []err
 	return rows, rejected, nil
 }
 
-// Aggregate is the aggregate command: it writes the summary and plots of cfg's
-// finished runs under out and prints summary.csv. It fails if no run has
-// finished and warns about missing runs.
-func Aggregate(cfg *config.Config, out string, stdout, stderr io.Writer) int {
-	l := runner.Layout{Out: out, Experiment: cfg.Name}
-	var missing []string
-	for _, r := range runner.Expand(cfg) {
-		if r.Method == runner.Pretrain {
-			continue
+// WriteSummaries writes the summary of every cell of sweep sw from its
+// results under out (WriteSummary) and, for a sweep with axes, the sweep's
+// own (writeSweepSummary), and returns the text of the cells' summary.csv
+// (each after a "# cell" line in a sweep) and the results left out.
+func WriteSummaries(sw *config.Sweep, out string) (csv string, rejected []error, err error) {
+	csv, _, rejected, err = writeSummaries(sw, out)
+	return csv, rejected, err
+}
+
+// writeSummaries is WriteSummaries; n counts the cells' summary rows.
+func writeSummaries(sw *config.Sweep, out string) (csv string, n int, rejected []error, err error) {
+	var b strings.Builder
+	for _, cell := range sw.Cells {
+		rows, rej, err := WriteSummary(cell.Config, runner.CellLayout(out, cell))
+		rejected = append(rejected, rej...)
+		if err != nil {
+			return "", n, rejected, err
 		}
-		if _, err := os.Stat(l.Result(r)); err != nil {
-			missing = append(missing, r.ID())
+		n += len(rows)
+		if len(sw.Axes) > 0 {
+			if len(rows) == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, "# %s\n", cell.Config.Name)
+		}
+		b.WriteString(CSV(rows))
+	}
+	if len(sw.Axes) > 0 && n > 0 {
+		if err := writeSweepSummary(sw, out); err != nil {
+			return "", n, rejected, err
+		}
+	}
+	return b.String(), n, rejected, nil
+}
+
+// writeSweepSummary writes the summary of a sweep under
+// OUT/results/NAME/: an atlas's tables and figures (writeAtlas), or
+// summary.csv, a row per cell and summary row, its axis values first.
+func writeSweepSummary(sw *config.Sweep, out string) error {
+	if isAtlas(sw) {
+		return writeAtlas(sw, out, io.Discard)
+	}
+	var b strings.Builder
+	for _, a := range sw.Axes {
+		b.WriteString(strings.ReplaceAll(a.Key, ".", "_") + ",")
+	}
+	b.WriteString("split,cell,method,n_seeds,test_acc_mean,test_acc_std\n")
+	for _, cell := range sw.Cells {
+		rs, _, err := runner.ReadResults(cell.Config, runner.CellLayout(out, cell), runner.Expand(cell.Config))
+		if err != nil {
+			return err
+		}
+		values := strings.TrimPrefix(cell.Dir, sw.Name+"/")
+		for _, r := range summarize(rs) {
+			fmt.Fprintf(&b, "%s,%s,%s,%s,%d,%.4f,%.4f\n", strings.ReplaceAll(values, "_", ","), r.Split, r.Cell, r.Method, r.N, r.Mean, r.Std)
+		}
+	}
+	dir := filepath.Join(out, "results", sw.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(filepath.Join(dir, "summary.csv"), []byte(b.String()), 0o644)
+}
+
+// Aggregate is the aggregate command: it writes the summaries of sweep sw
+// from its finished runs under out (WriteSummaries) and prints their
+// summary.csv. It fails if no run has finished and warns about missing
+// runs.
+func Aggregate(sw *config.Sweep, out string, stdout, stderr io.Writer) int {
+	var missing []string
+	for _, cell := range sw.Cells {
+		l := runner.CellLayout(out, cell)
+		for _, r := range runner.Expand(cell.Config) {
+			if r.Method == runner.Pretrain {
+				continue
+			}
+			if _, err := os.Stat(l.Result(r)); err != nil {
+				missing = append(missing, r.ID())
+			}
 		}
 	}
 	if len(missing) > 0 {
 		fmt.Fprintf(stderr, "experiments: warning: %d method runs have no result.json yet (first: %s); the summary is partial\n",
 			len(missing), missing[0])
 	}
-	rows, rejected, err := WriteSummary(cfg, l)
+	csv, n, rejected, err := writeSummaries(sw, out)
 	for _, r := range rejected {
 		fmt.Fprintf(stderr, "experiments: warning: the summary leaves out %v\n", r)
 	}
@@ -185,10 +252,10 @@ func Aggregate(cfg *config.Config, out string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "experiments: summary: %v\n", err)
 		return 1
 	}
-	if len(rows) == 0 {
-		fmt.Fprintf(stderr, "experiments: no finished run of %s under %s\n", cfg.Name, l.Dir())
+	if n == 0 {
+		fmt.Fprintf(stderr, "experiments: no finished run of %s under %s\n", sw.Name, filepath.Join(out, "results", sw.Name))
 		return 1
 	}
-	fmt.Fprint(stdout, CSV(rows))
+	fmt.Fprint(stdout, csv)
 	return 0
 }

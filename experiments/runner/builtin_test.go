@@ -9,13 +9,15 @@ import (
 
 func TestBuiltinConfigsValid(t *testing.T) {
 	for _, name := range config.BuiltinNames() {
-		c, err := config.Load(name)
+		sw, err := config.LoadSweep(name, nil)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if len(Expand(c)) == 0 {
-			t.Errorf("%s: no runs", name)
+		for _, cell := range sw.Cells {
+			if len(Expand(cell.Config)) == 0 {
+				t.Errorf("%s: %s: no runs", name, cell.Dir)
+			}
 		}
 	}
 }

@@ -1,5 +1,6 @@
 // Package runner owns the execution of experiments: the plan (Expand: a
-// config's indexed runs, pretrainings first), the paths of their outputs
+// config's indexed runs, pretrainings first; Plan: a sweep's, every cell's
+// pretrainings first), the paths of their outputs
 // (Layout), the identity of a run (RunIdentity: a hash of everything that
 // determines its numbers), and running them (Env.Do): pretraining,
 // tuning and testing with the seq2seq engine, checkpoints and resumption,

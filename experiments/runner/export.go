@@ -24,29 +24,29 @@ func trains(m string) bool {
 	return ok && meth.Trains()
 }
 
-// Export writes the model of run r of c under the output root out
+// Export writes the model of run r of a cell under the output root out
 // (runModel) as the reference code's state_dict to dst. Rows are in the
 // word order of the metadata of the safetensors file vocabFrom (this
 // project's order when empty), so that the reference code, whose order is
 // that of its training data, reads the words right.
-func Export(c *config.Config, out string, r Run, dst, vocabFrom string) error {
+func Export(cell config.Cell, out string, r Run, dst, vocabFrom string) error {
 	in, outVocab, err := vocabOrders(vocabFrom)
 	if err != nil {
 		return err
 	}
-	m, err := runModel(c, out, r)
+	m, err := runModel(cell, out, r)
 	if err != nil {
 		return err
 	}
 	return m.WriteSafetensors(dst, in, outVocab)
 }
 
-// runModel returns the model of run r of c under the output root out: a
+// runModel returns the model of run r of a cell under the output root out: a
 // pretraining's (or an untrained method's) best-validation pretrained model
 // from the cache or the pretrained_model file, or a training method's
 // ModelFile. A run not finished yet is an error wrapping config.ErrConfig.
-func runModel(c *config.Config, out string, r Run) (*seq2seq.Model, error) {
-	e := &Env{Config: c, Layout: Layout{Out: out, Experiment: c.Name}}
+func runModel(cell config.Cell, out string, r Run) (*seq2seq.Model, error) {
+	e := &Env{Config: cell.Config, Layout: CellLayout(out, cell)}
 	switch {
 	case trains(r.Method):
 		src := filepath.Join(filepath.Dir(e.Layout.Result(r)), ModelFile)

@@ -43,27 +43,37 @@ func copyTree(t *testing.T, src, dst string) {
 // committed results has every one of its method runs.
 func TestCommittedResultsMatch(t *testing.T) {
 	for _, name := range config.BuiltinNames() {
-		c, err := config.Load(name)
+		sw, err := config.LoadSweep(name, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		l := Layout{Out: "../..", Experiment: c.Name}
-		if _, err := os.Stat(l.Dir()); os.IsNotExist(err) {
-			continue // not run at its scale yet (the atlas)
+		for _, cell := range sw.Cells {
+			checkCommitted(t, name, cell)
 		}
-		rs, rejected, err := ReadResults(c, l, Expand(c))
-		if err != nil {
-			t.Fatal(err)
+	}
+}
+
+// checkCommitted checks the committed results of a cell of the built-in
+// config name, if it has any.
+func checkCommitted(t *testing.T, name string, cell config.Cell) {
+	t.Helper()
+	c := cell.Config
+	l := CellLayout("../..", cell)
+	if _, err := os.Stat(l.Dir()); os.IsNotExist(err) {
+		return // not run yet
+	}
+	rs, rejected, err := ReadResults(c, l, Expand(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, r := range Expand(c) {
+		if r.Method != Pretrain {
+			want++
 		}
-		want := 0
-		for _, r := range Expand(c) {
-			if r.Method != Pretrain {
-				want++
-			}
-		}
-		if len(rejected) > 0 || len(rs) != want {
-			t.Errorf("%s: %d of %d results accepted; rejected: %v", name, len(rs), want, rejected)
-		}
+	}
+	if len(rejected) > 0 || len(rs) != want {
+		t.Errorf("%s: %s: %d of %d results accepted; rejected: %v", name, cell.Dir, len(rs), want, rejected)
 	}
 }
 

@@ -27,25 +27,26 @@ func runLog(w io.Writer, verbose bool) (status *statusLine, log *slog.Logger, en
 
 // Options are how one invocation runs its experiments.
 type Options struct {
-	Out     string // root directory of the outputs (Layout.Out)
-	Jobs    int    // runs executed at once (RunAll)
-	Force   bool   // recompute finished runs and runs of other settings
-	Verbose bool   // log every validation evaluation
+	Out     string   // root directory of the outputs (Layout.Out)
+	Jobs    int      // runs executed at once (RunAll)
+	Force   bool     // recompute finished runs and runs of other settings
+	Verbose bool     // log every validation evaluation
+	Sets    []string // the -set key=value the sweeps were loaded with (passed on to worker processes)
 
-	// Summarize, if set, writes the summary of experiment c from its
-	// results under l once RunAll has run every run, and returns the text
-	// of its summary.csv and the results it left out (report.WriteSummary).
-	Summarize func(c *config.Config, l Layout) (csv string, rejected []error, err error)
+	// Summarize, if set, writes the summaries of sweep sw from its results
+	// under out once RunAll has run every run, and returns the text of its
+	// summary.csv and the results it left out (report.WriteSummaries).
+	Summarize func(sw *config.Sweep, out string) (csv string, rejected []error, err error)
 }
 
-// RunOne runs run r of c alone (run -run-index, and every worker process),
+// RunOne runs run r of a cell alone (run -run-index, and every worker process),
 // writing no summary: concurrent tasks would write it at once; aggregate
 // does. It returns the exit status.
-func RunOne(c *config.Config, r Run, o Options, stderr io.Writer) int {
+func RunOne(cell config.Cell, r Run, o Options, stderr io.Writer) int {
 	_, log, base, stop := runLog(stderr, o.Verbose)
 	defer stop()
 	env := base
-	env.Config, env.Layout, env.Force = c, Layout{Out: o.Out, Experiment: c.Name}, o.Force
+	env.Config, env.Layout, env.Force = cell.Config, CellLayout(o.Out, cell), o.Force
 	if errs := env.Stale([]Run{r}); len(errs) > 0 && !o.Force {
 		printError(stderr, staleError(errs))
 		return 2
@@ -63,20 +64,30 @@ func RunOne(c *config.Config, r Run, o Options, stderr io.Writer) int {
 	return 0
 }
 
-// RunAll runs every run of the experiments cs, loaded from sources, in one
+// RunAll runs every run of the sweeps sws (each cell an experiment) in one
 // pool of o.Jobs workers (schedule), sharing their pretrainings, then
-// writes each one's summary (o.Summarize, whose summary.csv it prints) and
-// walltime.csv. It returns the exit status.
-func RunAll(cs []*config.Config, sources []string, o Options, stdout, stderr io.Writer) int {
+// writes each sweep's summaries (o.Summarize, whose summary.csv it prints)
+// and each cell's walltime.csv. It returns the exit status.
+func RunAll(sws []*config.Sweep, o Options, stdout, stderr io.Writer) int {
 	status, log, base, stop := runLog(stderr, o.Verbose)
 	defer stop()
 	var envs []*Env
 	var stale []error
-	for i, c := range cs {
-		env := base
-		env.Config, env.Source, env.Layout, env.Force = c, sources[i], Layout{Out: o.Out, Experiment: c.Name}, o.Force
-		envs = append(envs, &env)
-		stale = append(stale, env.Stale(Expand(c))...)
+	for _, sw := range sws {
+		plan := map[string]map[string]int{} // cell dir → run ID → plan index
+		for _, st := range Plan(sw) {
+			if plan[st.Cell.Dir] == nil {
+				plan[st.Cell.Dir] = map[string]int{}
+			}
+			plan[st.Cell.Dir][st.Run.ID()] = st.Index
+		}
+		for _, cell := range sw.Cells {
+			env := base
+			env.Config, env.Source, env.Layout, env.Force = cell.Config, sw.Source, CellLayout(o.Out, cell), o.Force
+			env.plan = plan[cell.Dir]
+			envs = append(envs, &env)
+			stale = append(stale, env.Stale(Expand(cell.Config))...)
+		}
 	}
 	if len(stale) > 0 && !o.Force {
 		printError(stderr, staleError(stale))
@@ -85,6 +96,7 @@ func RunAll(cs []*config.Config, sources []string, o Options, stdout, stderr io.
 	start, times := time.Now(), newWallTimes()
 	pre, methods := schedule(envs)
 	pool := newWorkerPool(o.Jobs, o.Out, o.Force, o.Verbose, status)
+	pool.sets = o.Sets
 	err := parallel(pre, pool, times)
 	if err == nil {
 		err = parallel(methods, pool, times)
@@ -92,20 +104,20 @@ func RunAll(cs []*config.Config, sources []string, o Options, stdout, stderr io.
 	if code := exitStatus(log, err); code != 0 {
 		return code
 	}
-	for _, env := range envs {
+	for _, sw := range sws {
 		if o.Summarize == nil {
 			break
 		}
-		csv, rejected, err := o.Summarize(env.Config, env.Layout)
+		csv, rejected, err := o.Summarize(sw, o.Out)
 		for _, r := range rejected {
 			log.Warn("summary leaves out a result", "err", r)
 		}
 		if err != nil {
-			log.Error("summary failed", "experiment", env.Config.Name, "err", err)
+			log.Error("summary failed", "experiment", sw.Name, "err", err)
 			return 1
 		}
-		if len(envs) > 1 {
-			fmt.Fprintf(stdout, "# %s\n", env.Config.Name)
+		if len(sws) > 1 {
+			fmt.Fprintf(stdout, "# %s\n", sw.Name)
 		}
 		fmt.Fprint(stdout, csv)
 	}

@@ -17,13 +17,14 @@ type Decoder struct {
 	Mode   seq2seq.Mode
 }
 
-// RunDecoder returns the model of run r of c under the output root out
+// RunDecoder returns the model of run r of a cell under the output root out
 // (runModel) as r's method decodes it on the test split: a pretraining
 // plainly, a method under its copies and mode. A method whose copies carry
 // trained weights of their own (lambda_equitune's λ), which its run does
 // not store, is an error wrapping config.ErrConfig.
-func RunDecoder(c *config.Config, out string, r Run) (Decoder, error) {
-	m, err := runModel(c, out, r)
+func RunDecoder(cell config.Cell, out string, r Run) (Decoder, error) {
+	c := cell.Config
+	m, err := runModel(cell, out, r)
 	if err != nil || r.Method == Pretrain {
 		return Decoder{Model: m}, err
 	}

@@ -61,10 +61,46 @@ func Expand(c *config.Config) []Run {
 	return runs
 }
 
+// A Step is a run of a sweep's plan.
+type Step struct {
+	Cell  config.Cell
+	Run   Run
+	Index int // in the plan: what run -run-index and a Slurm array task address
+}
+
+// Plan returns the runs of the sweep sw, a pure function of it: every
+// cell's pretrainings, then every cell's method runs, each cell's in the
+// order of Expand, indexed in that order. The plan of one experiment is
+// Expand's list. A pretraining shared by cells (the same split, cell, seed
+// and pretraining settings) is a step of each; the second one to run finds
+// it cached.
+func Plan(sw *config.Sweep) []Step {
+	var pre, methods []Step
+	for _, cell := range sw.Cells {
+		for _, r := range Expand(cell.Config) {
+			if r.Method == Pretrain {
+				pre = append(pre, Step{Cell: cell, Run: r})
+			} else {
+				methods = append(methods, Step{Cell: cell, Run: r})
+			}
+		}
+	}
+	steps := append(pre, methods...)
+	for i := range steps {
+		steps[i].Index = i
+	}
+	return steps
+}
+
+// CellLayout returns the layout of a cell's outputs under the root out.
+func CellLayout(out string, cell config.Cell) Layout {
+	return Layout{Out: out, Experiment: cell.Dir}
+}
+
 // Layout gives the paths of an experiment's outputs under the root Out.
 type Layout struct {
 	Out        string
-	Experiment string
+	Experiment string // the experiment's folder under Out/results: its name, or SWEEP/CELL (config.Cell.Dir)
 }
 
 // Dir is the experiment's results directory.

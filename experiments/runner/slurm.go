@@ -38,15 +38,18 @@ const (
 //
 // Array task ids are the global run indices of experiments list. Every task writes under
 // the output root out. src must parse to the same runs as c.
-func writeSlurmPlan(dir, out string, c *config.Config, src []byte, exe string) (*slurmPlan, error) {
-	copyCfg, err := config.Parse(src, planConfig)
+func writeSlurmPlan(dir, out string, sw *config.Sweep, exe string) (*slurmPlan, error) {
+	src := sw.Data
+	copySweep, err := config.ParseSweep(src, planConfig, nil)
 	if err != nil {
 		return nil, err
 	}
-	runs := Expand(c)
-	if fmt.Sprint(Expand(copyCfg)) != fmt.Sprint(runs) {
+	runs := Plan(sw)
+	if fmt.Sprint(planIDs(Plan(copySweep))) != fmt.Sprint(planIDs(runs)) {
 		return nil, fmt.Errorf("experiments: the config source does not expand to the experiment's runs")
 	}
+	c := sw.Cells[0].Config // the [slurm] options
+	name := sw.Name
 	if dir, err = filepath.Abs(dir); err != nil {
 		return nil, err
 	}
@@ -60,7 +63,7 @@ func writeSlurmPlan(dir, out string, c *config.Config, src []byte, exe string) (
 	p := &slurmPlan{Dir: dir, Out: out}
 	nPre := 0
 	for _, r := range runs {
-		if r.Method == Pretrain {
+		if r.Run.Method == Pretrain {
 			nPre++
 		}
 	}
@@ -78,12 +81,12 @@ func writeSlurmPlan(dir, out string, c *config.Config, src []byte, exe string) (
 	}
 	files := map[string]string{
 		planConfig:         string(src),
-		"runs.sbatch":      p.sbatch(c, s, "runs", s.Time, p.Method, logs),
-		"aggregate.sbatch": p.sbatch(c, s, "aggregate", "01:00:00", [2]int{-1, -1}, logs),
-		"submit.sh":        p.submit(c),
+		"runs.sbatch":      p.sbatch(name, s, "runs", s.Time, p.Method, logs),
+		"aggregate.sbatch": p.sbatch(name, s, "aggregate", "01:00:00", [2]int{-1, -1}, logs),
+		"submit.sh":        p.submit(name),
 	}
 	if nPre > 0 { // an experiment of gequivariant alone pretrains nothing
-		files["pretrain.sbatch"] = p.sbatch(c, s, "pretrain", s.PretrainTime, p.Pretrain, logs)
+		files["pretrain.sbatch"] = p.sbatch(name, s, "pretrain", s.PretrainTime, p.Pretrain, logs)
 	}
 	for name, text := range files {
 		mode := os.FileMode(0o644)
@@ -99,11 +102,11 @@ func writeSlurmPlan(dir, out string, c *config.Config, src []byte, exe string) (
 
 // sbatch returns a batch script running the plan's binary: an array over the
 // run indices rng, or the aggregation when rng[0] < 0.
-func (p *slurmPlan) sbatch(c *config.Config, s config.SlurmConfig, kind, time string, rng [2]int, logs string) string {
+func (p *slurmPlan) sbatch(name string, s config.SlurmConfig, kind, time string, rng [2]int, logs string) string {
 	var b strings.Builder
 	opt := func(format string, a ...any) { fmt.Fprintf(&b, "#SBATCH "+format+"\n", a...) }
 	b.WriteString("#!/bin/bash\n")
-	opt("--job-name=%s-%s", c.Name, kind)
+	opt("--job-name=%s-%s", name, kind)
 	if rng[0] >= 0 {
 		array := fmt.Sprintf("%d-%d", rng[0], rng[1])
 		if rng[0] == rng[1] {
@@ -140,7 +143,7 @@ func (p *slurmPlan) sbatch(c *config.Config, s config.SlurmConfig, kind, time st
 	b.WriteString("set -euo pipefail\n")
 	switch {
 	case rng[0] < 0:
-		fmt.Fprintf(&b, "# Summary tables and plots of experiment %s from its result.json files.\n", c.Name)
+		fmt.Fprintf(&b, "# Summary tables and plots of experiment %s from its result.json files.\n", name)
 		fmt.Fprintf(&b, "exec %s aggregate -config %s -out %s\n", bin, cfg, shellQuote(p.Out))
 	default:
 		what := "pretraining"
@@ -157,7 +160,7 @@ func (p *slurmPlan) sbatch(c *config.Config, s config.SlurmConfig, kind, time st
 // submit returns submit.sh: it submits the three scripts with sbatch
 // --parsable, chained with afterok dependencies, passing its arguments to
 // every sbatch, and prints the job ids.
-func (p *slurmPlan) submit(c *config.Config) string {
+func (p *slurmPlan) submit(name string) string {
 	if p.Pretrain[1] < p.Pretrain[0] {
 		return fmt.Sprintf(`#!/bin/bash
 # Submits experiment %[1]s: its method runs %[2]d-%[3]d (it has no pretraining),
@@ -172,7 +175,7 @@ agg=$(sbatch --parsable --dependency=afterok:"$runs" "$@" aggregate.sbatch)
 agg=${agg%%%%;*}
 echo "runs $runs"
 echo "aggregate $agg"
-`, c.Name, p.Method[0], p.Method[1], shellQuote(p.Dir))
+`, name, p.Method[0], p.Method[1], shellQuote(p.Dir))
 	}
 	return fmt.Sprintf(`#!/bin/bash
 # Submits experiment %[1]s: pretrainings (runs %[2]d-%[3]d), then methods (runs %[4]d-%[5]d)
@@ -190,7 +193,7 @@ agg=${agg%%%%;*}
 echo "pretrain $pre"
 echo "runs $runs"
 echo "aggregate $agg"
-`, c.Name, p.Pretrain[0], p.Pretrain[1], p.Method[0], p.Method[1], shellQuote(p.Dir))
+`, name, p.Pretrain[0], p.Pretrain[1], p.Method[0], p.Method[1], shellQuote(p.Dir))
 }
 
 // shellQuote quotes s for a POSIX shell.
@@ -217,27 +220,33 @@ func copyExecutable(src, dst string) error {
 // WritePlan is the slurm command: it writes the plan of cfg (read from
 // source) into dir with a copy of the running executable, prints how to
 // submit it and returns the exit status.
-func WritePlan(dir, out, source string, cfg *config.Config, stdout, stderr io.Writer) int {
+func WritePlan(dir, out string, sw *config.Sweep, stdout, stderr io.Writer) int {
 	fail := func(code int, err error) int {
 		printError(stderr, err)
 		return code
-	}
-	src, err := config.ConfigSource(source)
-	if err != nil {
-		return fail(2, err)
 	}
 	exe, err := os.Executable()
 	if err != nil {
 		return fail(1, err)
 	}
-	p, err := writeSlurmPlan(dir, out, cfg, src, exe)
+	p, err := writeSlurmPlan(dir, out, sw, exe)
 	if errors.Is(err, config.ErrConfig) {
 		return fail(2, err)
 	} else if err != nil {
 		return fail(1, err)
 	}
 	fmt.Fprintf(stdout, "wrote the Slurm plan of %s to %s: pretrainings %d-%d, methods %d-%d, output root %s\n"+
-		"submit with: %s\n", cfg.Name, p.Dir, p.Pretrain[0], p.Pretrain[1], p.Method[0], p.Method[1], p.Out,
+		"submit with: %s\n", sw.Name, p.Dir, p.Pretrain[0], p.Pretrain[1], p.Method[0], p.Method[1], p.Out,
 		filepath.Join(p.Dir, "submit.sh"))
 	return 0
+}
+
+// planIDs returns the cell and run of each step of a plan, for comparing
+// two plans.
+func planIDs(steps []Step) []string {
+	ids := make([]string, len(steps))
+	for i, s := range steps {
+		ids[i] = s.Cell.Dir + "/" + s.Run.ID()
+	}
+	return ids
 }

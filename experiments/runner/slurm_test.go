@@ -21,16 +21,12 @@ import (
 func writeTinyPlan(t *testing.T, edit func(*config.Config)) (dir, out string, p *slurmPlan) {
 	t.Helper()
 	cfgPath := filepath.Join("..", "testdata", "slurm_tiny.toml")
-	c, err := config.Load(cfgPath)
+	sw, err := config.LoadSweep(cfgPath, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if edit != nil {
-		edit(c)
-	}
-	src, err := config.ConfigSource(cfgPath)
-	if err != nil {
-		t.Fatal(err)
+		edit(sw.Cells[0].Config)
 	}
 	tmp := t.TempDir()
 	exe := filepath.Join(tmp, "fake-exe")
@@ -38,7 +34,7 @@ func writeTinyPlan(t *testing.T, edit func(*config.Config)) (dir, out string, p 
 		t.Fatal(err)
 	}
 	dir, out = filepath.Join(tmp, "plan"), filepath.Join(tmp, "out")
-	p, err = writeSlurmPlan(dir, out, c, src, exe)
+	p, err = writeSlurmPlan(dir, out, sw, exe)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,12 +313,12 @@ func TestSlurmPlanWithoutPretraining(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c, err := config.Load(cfgPath)
+	sw, err := config.LoadSweep(cfgPath, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(tmp, "plan")
-	p, err := writeSlurmPlan(dir, filepath.Join(tmp, "out"), c, src, exe)
+	p, err := writeSlurmPlan(dir, filepath.Join(tmp, "out"), sw, exe)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,3 +337,31 @@ func TestSlurmPlanWithoutPretraining(t *testing.T) {
 }
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// TestSlurmPlanOfSweep: the plan of a sweep has one array over every cell's
+// pretrainings and one over every cell's method runs, in the order of Plan,
+// and its config.toml is the sweep's text.
+func TestSlurmPlanOfSweep(t *testing.T) {
+	sw, err := config.LoadSweep("atlas_quick.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	exe := filepath.Join(tmp, "fake-exe")
+	if err := os.WriteFile(exe, []byte("#!/bin/sh\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(tmp, "plan")
+	p, err := writeSlurmPlan(dir, filepath.Join(tmp, "out"), sw, exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := Plan(sw)
+	if p.Pretrain != [2]int{0, 54} || p.Method != [2]int{55, len(steps) - 1} || steps[54].Run.Method != Pretrain || steps[55].Run.Method == Pretrain {
+		t.Errorf("arrays %v and %v of %d steps", p.Pretrain, p.Method, len(steps))
+	}
+	files := readPlan(t, dir)
+	if files[planConfig] != string(sw.Data) || !strings.Contains(files["runs.sbatch"], "--job-name=atlas_quick-runs") {
+		t.Errorf("config.toml or runs.sbatch:\n%s", files["runs.sbatch"])
+	}
+}

@@ -79,14 +79,24 @@ type StageSeconds struct {
 // Env runs the runs of one experiment.
 type Env struct {
 	Config   *config.Config
-	Source   string // the -config argument Config was loaded from (a worker process loads it again)
+	Source   string // the -config argument Config was loaded from, a cell of its sweep (a worker process loads it again)
 	Layout   Layout
 	Force    bool
 	Progress func(id string, total int) (step func(int), done func())
 	Log      *slog.Logger
 	Ctx      context.Context // once cancelled, runs stop after their next checkpoint (nil: never)
 
-	noWait bool // a run locked by another process returns errBusy instead of waiting
+	noWait bool           // a run locked by another process returns errBusy instead of waiting
+	plan   map[string]int // run ID → its index in the plan of Source (Plan); nil: Run.Index
+}
+
+// planIndex returns run r's index in the plan of the sweep it belongs to,
+// which a worker process loads from Source.
+func (e *Env) planIndex(r Run) int {
+	if i, ok := e.plan[r.ID()]; ok {
+		return i
+	}
+	return r.Index
 }
 
 // Pretrained returns the finished pretraining of (split, cell, seed), from the

@@ -33,7 +33,7 @@ var useWorkerProcesses = true
 // process (a training step then uses a helper thread on the second core).
 // With jobs ≥ 2 on Linux, each run is a process of this binary,
 //
-//	exe run -config SOURCE -out OUT -run-index I [-force] [-v]
+//	exe run -config SOURCE -out OUT -run-index I [-set K=V …] [-force] [-v]
 //
 // single-threaded (GOMAXPROCS=1) and, when the jobs fit the usable cores,
 // pinned to a core of its own. Two concurrent runs in one process leave
@@ -49,6 +49,7 @@ type workerPool struct {
 	out     string
 	force   bool
 	verbose bool
+	sets    []string    // the invocation's -set key=value
 	status  *statusLine // where workers' log lines go
 }
 
@@ -89,7 +90,10 @@ func (p *workerPool) spawn(w int, t task, noWait bool) error {
 	// thread must outlive it.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	args := []string{"run", "-config", t.env.Source, "-out", p.out, "-run-index", strconv.Itoa(t.run.Index)}
+	args := []string{"run", "-config", t.env.Source, "-out", p.out, "-run-index", strconv.Itoa(t.env.planIndex(t.run))}
+	for _, s := range p.sets {
+		args = append(args, "-set", s)
+	}
 	if p.force {
 		args = append(args, "-force")
 	}

@@ -46,6 +46,8 @@ func worker(args []string) int {
 	index := fs.Int("run-index", -1, "")
 	force := fs.Bool("force", false, "")
 	verbose := fs.Bool("v", false, "")
+	var sets []string
+	fs.Func("set", "", func(v string) error { sets = append(sets, v); return nil })
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -53,12 +55,13 @@ func worker(args []string) int {
 		printError(os.Stderr, err)
 		return 2
 	}
-	c, err := config.Load(*src)
+	sw, err := config.LoadSweep(*src, sets)
 	if err != nil {
 		printError(os.Stderr, err)
 		return 2
 	}
-	return RunOne(c, Expand(c)[*index], Options{Out: *out, Force: *force, Verbose: *verbose}, os.Stderr)
+	st := Plan(sw)[*index]
+	return RunOne(st.Cell, st.Run, Options{Out: *out, Force: *force, Verbose: *verbose, Sets: sets}, os.Stderr)
 }
 
 // printAffinity prepares this worker (workerStart) and prints the cores
