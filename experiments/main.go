@@ -66,7 +66,6 @@ import (
 	"github.com/scan-equitune/equitune/experiments/config"
 	"github.com/scan-equitune/equitune/experiments/report"
 	"github.com/scan-equitune/equitune/experiments/runner"
-	"github.com/scan-equitune/equitune/seq2seq"
 	"github.com/scan-equitune/equitune/verbgroups"
 )
 
@@ -169,7 +168,7 @@ func parse(fs *flag.FlagSet, args []string, positional bool, stderr io.Writer) (
 func configFlag(fs *flag.FlagSet, many bool) *configList {
 	var cs configList
 	cs.many = many
-	fs.Func("set", "override a key of the config (`key=value`, e.g. tune.lr=1e-3, split=around_right, or a list for an axis); repeatable; recorded like a key of the file", func(v string) error {
+	fs.Func("set", "override a key of the config as `key=value` (e.g. tune.lr=1e-3, split=around_right, or a list: an axis); repeatable; recorded like a key of the file", func(v string) error {
 		cs.sets = append(cs.sets, v)
 		return nil
 	})
@@ -478,7 +477,7 @@ func cmdPredict(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, 2, errors.New("-decode applies to M_G: give -group too"))
 	case *model != "":
 		var err error
-		if d, err = fileDecoder(*model, *group, *decode); err != nil {
+		if d, err = runner.FileDecoder(*model, *group, *decode); err != nil {
 			return fail(stderr, 2, err)
 		}
 	default:
@@ -505,7 +504,7 @@ func cmdPredict(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, 2, err)
 	}
 	actions, eos, err := d.Predict(cmds)
-	if errors.Is(err, config.ErrConfig) {
+	if errors.Is(err, runner.ErrCommand) {
 		return fail(stderr, 2, err)
 	} else if err != nil {
 		return fail(stderr, 1, err)
@@ -522,31 +521,6 @@ func cmdPredict(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, 1, err)
 	}
 	return 0
-}
-
-// fileDecoder reads the model of a safetensors file, plain or, under a
-// group, as M_G decoded in the named mode.
-func fileDecoder(path, group, decode string) (runner.Decoder, error) {
-	m, err := seq2seq.ReadSafetensors(path, 0)
-	if err != nil {
-		return runner.Decoder{}, fmt.Errorf("-model %s: %w", path, err)
-	}
-	d := runner.Decoder{Model: m}
-	if group == "" {
-		return d, nil
-	}
-	g, err := verbgroups.Spec{Name: group}.Group()
-	if err != nil {
-		return d, fmt.Errorf("-group: %w", err)
-	}
-	d.Copies = seq2seq.CopiesOf(g)
-	for _, mode := range []seq2seq.Mode{seq2seq.Shared, seq2seq.Independent, seq2seq.Equizero, seq2seq.EquizeroTop1} {
-		if mode.String() == decode {
-			d.Mode = mode
-			return d, nil
-		}
-	}
-	return d, fmt.Errorf("-decode %q: want shared, independent, equizero or equizero_top1", decode)
 }
 
 // readCommands returns the commands given as arguments, or else the lines

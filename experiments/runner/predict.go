@@ -1,13 +1,19 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/scan-equitune/equitune/experiments/config"
 	"github.com/scan-equitune/equitune/scan"
 	"github.com/scan-equitune/equitune/seq2seq"
+	"github.com/scan-equitune/equitune/verbgroups"
 )
+
+// ErrCommand is wrapped by Predict's error about a command that is not
+// SCAN's.
+var ErrCommand = errors.New("bad command")
 
 // A Decoder is a model as a method decodes it: the plain model or M_G
 // (Copies), in a decoding mode.
@@ -44,15 +50,42 @@ func RunDecoder(cell config.Cell, out string, r Run) (Decoder, error) {
 	return Decoder{Model: m, Copies: cp, Mode: meth.DecodeMode(c)}, err
 }
 
+// FileDecoder reads the model of a safetensors file (seq2seq.ReadSafetensors),
+// plain or, under a built-in group, as M_G decoded in the named mode
+// (seq2seq.Mode.String: shared, independent, equizero, equizero_top1).
+func FileDecoder(path, group, decode string) (Decoder, error) {
+	m, err := seq2seq.ReadSafetensors(path, 0)
+	if err != nil {
+		return Decoder{}, fmt.Errorf("-model %s: %w", path, err)
+	}
+	d := Decoder{Model: m}
+	if group == "" {
+		return d, nil
+	}
+	g, err := verbgroups.Spec{Name: group}.Group()
+	if err != nil {
+		return d, fmt.Errorf("-group: %w", err)
+	}
+	d.Copies = seq2seq.CopiesOf(g)
+	for _, mode := range []seq2seq.Mode{seq2seq.Shared, seq2seq.Independent, seq2seq.Equizero, seq2seq.EquizeroTop1} {
+		if mode.String() == decode {
+			d.Mode = mode
+			return d, nil
+		}
+	}
+	return d, fmt.Errorf("-decode %q: want shared, independent, equizero or equizero_top1", decode)
+}
+
 // Predict decodes SCAN commands, each a list of words, greedily and
 // returns each one's actions up to its first EOS, and whether it emitted
-// one. An unknown word is an error naming the command.
+// one. An unknown word is an error wrapping ErrCommand that names the
+// command.
 func (d Decoder) Predict(commands [][]string) (actions [][]string, eos []bool, err error) {
 	in, out := scan.InputVocab(), scan.OutputVocab()
 	ins := make([][]int, len(commands))
 	for i, c := range commands {
 		if ins[i], err = in.Encode(c); err != nil {
-			return nil, nil, fmt.Errorf("%w: command %d %q: %v", config.ErrConfig, i+1, strings.Join(c, " "), err)
+			return nil, nil, fmt.Errorf("%w %d %q: %v", ErrCommand, i+1, strings.Join(c, " "), strings.TrimPrefix(err.Error(), "scan: "))
 		}
 	}
 	preds, err := d.Model.Greedy(ins, d.Copies, d.Mode)
