@@ -81,7 +81,7 @@ func (m *Model) greedyChunks(ins, refs [][]int, cp Copies, mode Mode, chunk, fir
 		}
 		R := len(part) * cp.K()
 		m.encode(R)
-		m.dec.forward(m.mem, decodeSpec{B: len(part), K: cp.K(), perms: cp.Out, lens: m.lens[:R],
+		m.dec.decode(m.mem, decodeSpec{B: len(part), K: cp.K(), perms: cp.Out, lens: m.lens[:R],
 			weights: m.combinerWeights(cp, len(part)), maxSteps: m.Config.MaxOutput, mode: mode, stopAt: stopAt})
 		for i, p := range m.dec.pred {
 			out[lo+i] = slices.Clone(p)

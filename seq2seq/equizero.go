@@ -79,3 +79,23 @@ func leastUncertain(sum []float64, n func(r int) int, b, B, K int) int {
 	}
 	return best
 }
+
+// equizeroDecoding is Equizero and EquizeroTop1: each copy decodes on its
+// own until its own EOS, and finish chooses, per example, the copy of the
+// lowest mean proxy. No rows are dropped: the copies' sums run to the end.
+type equizeroDecoding struct{}
+
+func (equizeroDecoding) start(d *decoder)  { d.startEquizero() }
+func (equizeroDecoding) finish(d *decoder) { d.finishEquizero() }
+func (equizeroDecoding) compacts() bool    { return false }
+
+func (equizeroDecoding) step(d *decoder, _ int, _ []int) int {
+	finished := 0
+	for b := range d.run.B {
+		if !d.done[b] && d.equizeroStep(0, b) {
+			d.done[b] = true
+			finished++
+		}
+	}
+	return finished
+}
