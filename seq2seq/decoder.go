@@ -79,7 +79,7 @@ type decodeSpec struct {
 	perms    [][]int    // K permutations of output ids (g_k); nil for K = 1, g = e
 	lens     []int      // R encoder lengths (attention span of each row)
 	targets  [][]int    // B targets ending in EOS; nil when only decoding
-	stopAt   [][]int    // decoding only: B references ending in EOS; an example stops at its first word off its reference
+	stopAt   [][]int    // decoding only: B references ending in EOS; an example stops once it cannot match its reference (greedy)
 	teacher  []bool     // B: feed the target (true) or the prediction
 	weights  []float64  // K×B: weights[k·B+b] = w_{b,k}; nil for uniform 1/K
 	maxSteps int        // at most this many steps
@@ -271,8 +271,8 @@ func (d *decoder) decode(mem []float64, spec decodeSpec) {
 	d.begin(mem, spec, 1)
 	mode := decodingOf(spec.mode)
 	mode.start(d)
-	// Without a choice at the end, the rows of finished examples are
-	// dropped: example ids[i] is then example i of the B current ones.
+	// In a mode that compacts, the rows of finished examples are dropped:
+	// example ids[i] is then example i of the B current ones.
 	compact := mode.compacts()
 	if compact {
 		d.lens = append(d.lens[:0], spec.lens...)
