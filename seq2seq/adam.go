@@ -58,10 +58,12 @@ func (a *Adam) Update(ps []*Param) float64 {
 	bc2 := 1 - math.Pow(a.Beta2, float64(a.Step))
 	k := &kernel.AdamConsts{C: c, WD: a.WeightDecay, B1: a.Beta1, OmB1: 1 - a.Beta1, B2: a.Beta2, OmB2: 1 - a.Beta2,
 		Step: a.LR / bc1, S2: 1 / math.Sqrt(bc2), Eps: a.Eps}
+	// One function value serves every tensor (not one per tensor and step).
+	var w, g, m, v []float64
+	update := func(lo, hi int) { kernel.Adam(w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], k) }
 	for i, p := range ps {
-		kernel.Split(len(p.W), 4, len(p.W)*adamWork, func(lo, hi int) {
-			kernel.Adam(p.W[lo:hi], p.G[lo:hi], a.M[i][lo:hi], a.V[i][lo:hi], k)
-		})
+		w, g, m, v = p.W, p.G, a.M[i], a.V[i]
+		kernel.Split(len(p.W), 4, len(p.W)*adamWork, update)
 	}
 	return norm
 }

@@ -172,7 +172,12 @@ const transcendentalWork = 16
 
 // forwardRows is forward over all units, split over two threads when big.
 func (c *cell) forwardRows(rows int, ax, ah, hPrev, cPrev, h, cNext, act, aux []float64) {
-	kernel.Split(c.hid, 4, rows*c.hid*(c.typ.gates+1)*transcendentalWork, func(lo, hi int) {
+	work := rows * c.hid * (c.typ.gates + 1) * transcendentalWork
+	if !kernel.Splits(work) {
+		c.forward(rows, 0, c.hid, ax, ah, hPrev, cPrev, h, cNext, act, aux)
+		return
+	}
+	kernel.Split(c.hid, 4, work, func(lo, hi int) {
 		c.forward(rows, lo, hi, ax, ah, hPrev, cPrev, h, cNext, act, aux)
 	})
 }

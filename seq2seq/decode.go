@@ -26,9 +26,9 @@ func (m *Model) Greedy(ins [][]int, cp Copies, mode Mode) ([][]int, error) {
 }
 
 // greedy is Greedy; with refs (one per command, ending in EOS), an output
-// stops at its first word that departs from its reference, as soon as it
-// can no longer be an exact match (not in the equizero modes, which choose
-// a copy only at the end).
+// stops as soon as it can no longer be an exact match: at its first word
+// that departs from its reference or, in the equizero modes, which choose
+// a copy only at the end, once every copy's own output has departed.
 func (m *Model) greedy(ins, refs [][]int, cp Copies, mode Mode) ([][]int, error) {
 	out := make([][]int, len(ins))
 	chunk := max(1, decodeChunk/cp.K())
@@ -73,7 +73,7 @@ func (m *Model) greedyChunks(ins, refs [][]int, cp Copies, mode Mode, chunk, fir
 		hi := min(len(ins), lo+chunk)
 		part := ins[lo:hi]
 		var stopAt [][]int
-		if refs != nil && !mode.equizero() {
+		if refs != nil {
 			stopAt = refs[lo:hi]
 		}
 		if err := m.setInputs(part, cp); err != nil {
@@ -81,7 +81,7 @@ func (m *Model) greedyChunks(ins, refs [][]int, cp Copies, mode Mode, chunk, fir
 		}
 		R := len(part) * cp.K()
 		m.encode(R)
-		m.dec.forward(m.mem, decodeSpec{B: len(part), K: cp.K(), perms: cp.Out, lens: m.lens[:R],
+		m.dec.decode(m.mem, decodeSpec{B: len(part), K: cp.K(), perms: cp.Out, lens: m.lens[:R],
 			weights: m.combinerWeights(cp, len(part)), maxSteps: m.Config.MaxOutput, mode: mode, stopAt: stopAt})
 		for i, p := range m.dec.pred {
 			out[lo+i] = slices.Clone(p)
@@ -122,8 +122,8 @@ func ExactMatch(pred, target []int) bool {
 }
 
 // Accuracy returns the fraction of exact matches of Greedy's outputs on
-// (ins, outs). It decodes an output only while it matches its target: the
-// rest cannot change the count.
+// (ins, outs). It decodes an output only while it can still match its
+// target (see greedy): the rest cannot change the count.
 func (m *Model) Accuracy(ins, outs [][]int, cp Copies, mode Mode) (float64, error) {
 	if len(ins) == 0 {
 		return 0, nil

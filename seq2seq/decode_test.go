@@ -136,3 +136,105 @@ func TestAccuracyStopsAtMismatch(t *testing.T) {
 		}
 	}
 }
+
+// TestValidationBatched checks that validation (Accuracy), which decodes
+// the commands in batches and drops each at its first word off its target,
+// counts exactly what decoding the commands one at a time counts, with the
+// same output for every command: for untrained, partly trained and trained
+// small models of every cell (and a G-equivariant one), under the decodings
+// validation uses: the plain model, the copies of M_G in every mode, and
+// λ-weighted copies.
+func TestValidationBatched(t *testing.T) {
+	train, _ := addJump(t)
+	var val Data // 240 commands spread over the training pairs
+	for i := 0; i < train.Len() && val.Len() < 240; i += train.Len() / 240 {
+		val.In, val.Out = append(val.In, train.In[i]), append(val.Out, train.Out[i])
+	}
+	verb, err := verbgroups.ByName("verb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	verb4, err := verbgroups.ByName("verb4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		cell CellKind
+		tied bool
+	}{{"lstm", LSTM, false}, {"gru", GRU, false}, {"rnn", RNN, false}, {"tied/gru", GRU, true}} {
+		r := rand.New(rand.NewPCG(5, 6))
+		cfg := Default(c.cell, scan.InputVocab().Size(), scan.OutputVocab().Size())
+		cfg.Embed, cfg.Hidden, cfg.DecoderEmbed = 16, 16, 32
+		m, err := New(cfg, r)
+		if c.tied {
+			m, err = NewEquivariant(cfg, verb4, r)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		lambda := CopiesOf(verb)
+		lambda.Combiner = randomLambda(t, m.Config, r)
+		tr, err := NewTrainer(m, NewAdam(1e-2, 0, 5), Copies{}, 0.5, 32, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, out := make([][]int, 32), make([][]int, 32)
+		trained := 0
+		for _, stage := range []struct {
+			name  string
+			steps int
+		}{{"untrained", 0}, {"partly", 40}, {"trained", 400}} {
+			for ; trained < stage.steps; trained++ {
+				for i := range in {
+					j := r.IntN(train.Len())
+					in[i], out[i] = train.In[j], train.Out[j]
+				}
+				if _, err := tr.Step(in, out); err != nil {
+					t.Fatal(err)
+				}
+			}
+			acc := sameValidation(t, m, val, Copies{}, Shared)
+			t.Logf("%s, %s: accuracy %.3f", c.name, stage.name, acc)
+			if stage.name == "trained" && !(acc > 0) {
+				t.Fatalf("%s trained: accuracy %v, want a model that gets some right", c.name, acc)
+			}
+			for _, mode := range []Mode{Shared, Independent, Equizero, EquizeroTop1} {
+				sameValidation(t, m, val, CopiesOf(verb), mode)
+			}
+			sameValidation(t, m, val, lambda, Shared)
+		}
+	}
+}
+
+// sameValidation checks that Accuracy on val, and the outputs of its
+// batched decoding, are those of decoding the commands one at a time, and
+// returns the accuracy.
+func sameValidation(t *testing.T, m *Model, val Data, cp Copies, mode Mode) float64 {
+	t.Helper()
+	batched, err := m.greedy(val.In, val.Out, cp, mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for i := range val.In {
+		one, err := m.greedy(val.In[i:i+1], val.Out[i:i+1], cp, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(one[0], batched[i]) {
+			t.Fatalf("copies %d, mode %s, command %d: batched output %v, alone %v", cp.K(), mode, i, batched[i], one[0])
+		}
+		if ExactMatch(one[0], val.Out[i]) {
+			n++
+		}
+	}
+	acc, err := m.Accuracy(val.In, val.Out, cp, mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := float64(n) / float64(len(val.In)); acc != want {
+		t.Fatalf("copies %d, mode %s: Accuracy %v, one at a time %v", cp.K(), mode, acc, want)
+	}
+	return acc
+}

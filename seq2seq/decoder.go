@@ -24,6 +24,9 @@ import (
 // with uniform weights is the equi-tuned model M_G. The prediction is
 // argmax q_b, the loss −Σ_t q_b(y_t).
 //
+// Training (train) and greedy decoding (decode) are separate paths over
+// the same step (decoder_step.go); a decoding mode is a decoding value
+// (decoding.go) whose start, step and finish hooks the decoding loop calls.
 // The decoder's state is grouped by concern: the forward buffers below
 // (every step's activations, kept for the backward pass when training),
 // the gradients of the backward pass (decoderGrads, decoder_backward.go),
@@ -76,7 +79,7 @@ type decodeSpec struct {
 	perms    [][]int    // K permutations of output ids (g_k); nil for K = 1, g = e
 	lens     []int      // R encoder lengths (attention span of each row)
 	targets  [][]int    // B targets ending in EOS; nil when only decoding
-	stopAt   [][]int    // decoding only: B references ending in EOS; an example stops at its first word off its reference
+	stopAt   [][]int    // decoding only: B references ending in EOS; an example stops once it cannot match its reference (greedy)
 	teacher  []bool     // B: feed the target (true) or the prediction
 	weights  []float64  // K×B: weights[k·B+b] = w_{b,k}; nil for uniform 1/K
 	maxSteps int        // at most this many steps
@@ -117,22 +120,15 @@ func (d *decoder) init(r *rand.Rand) {
 
 func (d *decoder) catWidth() int { return d.wc.Shape[1] }
 
-// forward runs the decoder on the memory written by the encoder and returns
-// (1/B) Σ_b Σ_t −q_b(y_t) (zero without targets).
-func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
+// begin sets up a run of spec on mem with S step slots: the buffers, every
+// row's initial state (read from mem), its SOS input, and every example
+// unfinished, with example ids[i] = i.
+func (d *decoder) begin(mem []float64, spec decodeSpec, S int) {
 	d.run, d.mem = spec, mem
 	B, K := spec.B, spec.K
 	R := B * K
 	d.R = R
-	E, Hd, V, W, C, S := d.E, d.Hd, d.V, d.cell.width(), d.catWidth(), spec.maxSteps
-	// Training keeps every step for the backward pass. Decoding alone
-	// keeps one: its buffers stay in cache, and after each step the new
-	// state and inputs move to slot 0 for the next.
-	train := spec.targets != nil
-	S, steps := 1, S
-	if train {
-		S = steps
-	}
+	E, Hd, V, W, C := d.E, d.Hd, d.V, d.cell.width(), d.catWidth()
 	d.yin = growInt(d.yin, (S+1)*R)
 	d.mask = grow(d.mask, S*R*E)
 	d.cat = grow(d.cat, S*R*C)
@@ -147,11 +143,11 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 	d.cs = grow(d.cs, (S+1)*R*Hd)
 	d.logp = grow(d.logp, S*R*V)
 	d.wgt = grow(d.wgt, S*B)
+	clear(d.wgt)
 	if cap(d.on) < S*R {
 		d.on = make([]bool, S*R)
 	}
 	d.on = d.on[:S*R]
-	clear(d.wgt)
 	d.q = grow(d.q, V)
 	d.terms = grow(d.terms, K)
 	d.seqs = grow(d.seqs, B)
@@ -160,10 +156,8 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 		d.pred = make([][]int, B)
 	}
 	d.pred = d.pred[:B]
-	active := 0
 	for b := range B {
 		d.pred[b] = d.pred[b][:0]
-		active++
 	}
 	for r := range R {
 		m := r * (d.tmax + 2) * Hd
@@ -172,142 +166,144 @@ func (d *decoder) forward(mem []float64, spec decodeSpec) float64 {
 		d.yin[r] = sosID
 	}
 	d.done = d.done[:0]
-	for range B {
+	d.ids = d.ids[:0]
+	for b := range B {
 		d.done = append(d.done, false)
+		d.ids = append(d.ids, b)
 	}
-	done := d.done
-	if spec.mode.equizero() && spec.targets == nil {
-		d.startEquizero()
-	}
-	independent := spec.mode == Independent && spec.targets == nil
-	if independent {
-		d.startIndependent()
-	}
-	straight := train && spec.mode.equizero()
+}
+
+// train runs the decoder on the memory written by the encoder, teacher
+// forcing the examples of spec.teacher and feeding the others the
+// prediction argmax q_b, and returns the loss (1/B) Σ_b Σ_t −q_b(y_t).
+// It keeps every step for the backward pass. In an equizero mode the copies
+// not teacher forced are fed their own predictions and the loss is that of
+// the best-proxy copy (straightState).
+func (d *decoder) train(mem []float64, spec decodeSpec) float64 {
+	d.begin(mem, spec, spec.maxSteps)
+	straight := spec.mode.equizero()
 	if straight {
 		d.startStraight()
 	}
-	// Greedy decoding (no targets, no backward) drops the rows of finished
-	// examples: example ids[i] is then example i of the B current ones.
-	compact := spec.targets == nil && !spec.mode.equizero()
-	d.ids = d.ids[:0]
-	for b := range B {
-		d.ids = append(d.ids, b)
+	active, t := spec.B, 0
+	for ; t < spec.maxSteps && active > 0; t++ {
+		R := d.R
+		on := d.on[t*R : (t+1)*R]
+		for r := range on {
+			// The rows of finished examples idle until the batch ends:
+			// nothing reads them and their gradients are zero. So do the
+			// copies that have ended on their own (straight), which read
+			// log p = 0.
+			on[r] = !d.done[r%spec.B] && !(straight && d.ended[r])
+		}
+		d.step(t)
+		if straight {
+			for r, on := range d.on[t*R : (t+1)*R] {
+				if !on {
+					clear(d.logp[(t*R+r)*d.V : (t*R+r+1)*d.V])
+				}
+			}
+		}
+		active -= d.score(t, straight)
 	}
+	d.S = t
+	if straight {
+		d.finishStraight()
+	}
+	var loss float64
+	for b := range spec.B {
+		loss += d.seqs[b]
+	}
+	return loss / float64(spec.B)
+}
+
+// score adds the loss of training step t, chooses the inputs of step t+1,
+// and returns how many examples finished at t: at their target's end, or,
+// not teacher forced, at EOS (straight: when all their copies have emitted
+// their own EOS).
+func (d *decoder) score(t int, straight bool) int {
+	B, K, R := d.run.B, d.run.K, d.R
+	next := d.yin[(t+1)*R : (t+2)*R]
+	for r := range next {
+		next[r] = eosID
+	}
+	finished := 0
+	for b := range B {
+		if d.done[b] {
+			continue
+		}
+		q := d.combined(t, b)
+		p := argmax(q)
+		d.pred[b] = append(d.pred[b], p)
+		y := d.run.targets[b]
+		d.wgt[t*B+b] = 1
+		d.seqs[b] -= q[y[t]]
+		if straight {
+			d.straightStep(t, b, y[t])
+		}
+		in := p
+		if d.run.teacher[b] {
+			in = y[t]
+		}
+		done := t+1 >= len(y)
+		own := straight && !d.run.teacher[b]
+		if own {
+			done = d.ownStep(t, b, next) || done
+		} else {
+			done = p == eosID || done
+			for k := range K {
+				next[k*B+b] = d.perm(k, in)
+			}
+		}
+		if done {
+			d.done[b] = true
+			finished++
+		}
+	}
+	return finished
+}
+
+// decode decodes greedily, without targets, in the run's mode (see Mode
+// and decoding), at most spec.maxSteps steps. It keeps one step slot: its
+// buffers stay in cache, and after each step the new state and inputs
+// move to slot 0 for the next. The outputs are in d.pred.
+func (d *decoder) decode(mem []float64, spec decodeSpec) {
+	d.begin(mem, spec, 1)
+	mode := decodingOf(spec.mode)
+	mode.start(d)
+	// In a mode that compacts, the rows of finished examples are dropped:
+	// example ids[i] is then example i of the B current ones.
+	compact := mode.compacts()
 	if compact {
 		d.lens = append(d.lens[:0], spec.lens...)
 		d.run.lens = d.lens
 	}
-	var loss float64
-	t := 0
-	for ; t < steps && active > 0; t++ {
-		tb := 0 // the step's slot in the buffers
-		if train {
-			tb = t
+	active, t := spec.B, 0
+	for ; t < spec.maxSteps && active > 0; t++ {
+		if compact && active < d.run.B {
+			d.compact(0)
 		}
-		if compact && active < B {
-			d.compact(tb)
-			B, R = d.run.B, d.R
+		R, Hd := d.R, d.Hd
+		on := d.on[:R]
+		for r := range on {
+			on[r] = true
 		}
-		for r, on := 0, d.on[tb*R:(tb+1)*R]; r < R; r++ {
-			// In training, the rows of finished examples idle until the
-			// batch ends: nothing reads them and their gradients are zero.
-			// So do the copies that have ended on their own (straight),
-			// which read log p = 0.
-			on[r] = !train || !done[d.ids[r%B]] && !(straight && d.ended[r])
-		}
-		d.step(tb)
-		if straight {
-			for r, on := range d.on[tb*R : (tb+1)*R] {
-				if !on {
-					clear(d.logp[(tb*R+r)*V : (tb*R+r+1)*V])
-				}
-			}
-		}
-		if independent {
-			d.independentStep(tb)
-		}
-		next := d.yin[(tb+1)*R : (tb+2)*R]
+		d.step(0)
+		next := d.yin[R : 2*R]
 		for r := range next {
 			next[r] = eosID
 		}
-		for i := range B {
-			b := d.ids[i]
-			if done[b] {
-				continue
-			}
-			if spec.mode.equizero() && spec.targets == nil {
-				if d.equizeroStep(tb, b) {
-					done[b] = true
-					active--
-				}
-				continue
-			}
-			q := d.combined(tb, i)
-			p := argmax(q)
-			d.pred[b] = append(d.pred[b], p)
-			in := p
-			if spec.targets != nil {
-				y := spec.targets[b]
-				d.wgt[t*B+b] = 1
-				d.seqs[b] -= q[y[t]]
-				if straight {
-					d.straightStep(tb, b, y[t])
-				}
-				if spec.teacher[b] {
-					in = y[t]
-				}
-				if t+1 >= len(y) {
-					done[b] = true
-				}
-			}
-			own := straight && !spec.teacher[b]
-			if own {
-				if d.ownStep(tb, b, next) {
-					done[b] = true
-				}
-			} else if p == eosID {
-				done[b] = true
-			}
-			if ref := spec.stopAt; ref != nil && (t >= len(ref[b]) || p != ref[b][t]) {
-				done[b] = true
-			}
-			if done[b] {
-				active--
-			}
-			for k := range K {
-				switch {
-				case own:
-				case independent:
-					r := k*B + i
-					next[r] = argmax(d.logp[(tb*R+r)*V : (tb*R+r+1)*V])
-				default:
-					next[k*B+i] = d.perm(k, in)
-				}
-			}
-		}
-		if !train {
-			copy(d.yin[:R], next)
-			copy(d.hs[:R*Hd], d.hs[R*Hd:2*R*Hd])
-			copy(d.cs[:R*Hd], d.cs[R*Hd:2*R*Hd])
-		}
+		active -= mode.step(d, t, next)
+		copy(d.yin[:R], next)
+		copy(d.hs[:R*Hd], d.hs[R*Hd:2*R*Hd])
+		copy(d.cs[:R*Hd], d.cs[R*Hd:2*R*Hd])
 	}
 	d.S = t
 	if compact {
-		d.run.B, d.R = spec.B, spec.B*K
+		d.run.B, d.R = spec.B, spec.B*spec.K
 		d.run.lens = spec.lens
 	}
-	B = spec.B
-	if spec.mode.equizero() && spec.targets == nil {
-		d.finishEquizero()
-	}
-	if straight {
-		d.finishStraight()
-	}
-	for b := range B {
-		loss += d.seqs[b]
-	}
-	return loss / float64(B)
+	mode.finish(d)
 }
 
 // argmax returns the index of the first largest entry of x.

@@ -69,11 +69,17 @@ func (d *decoder) stepRows(t, lo, hi int) {
 	at := func(x []float64, w int) []float64 { return x[(t*R+lo)*w : (t*R+hi)*w] }
 	if d.attention {
 		hp, cat := d.hs[t*R*Hd:(t+1)*R*Hd], d.cat[t*R*C:(t+1)*R*C]
-		kernel.Split(n, 1, n*Hd*(d.tmax+1)*2, func(a, b int) {
-			for r := lo + a; r < lo+b; r++ {
+		if work := n * Hd * (d.tmax + 1) * 2; kernel.Splits(work) {
+			kernel.Split(n, 1, work, func(a, b int) {
+				for r := lo + a; r < lo+b; r++ {
+					d.attend(t, r, hp, cat)
+				}
+			})
+		} else {
+			for r := lo; r < hi; r++ {
 				d.attend(t, r, hp, cat)
 			}
-		})
+		}
 	}
 	cat, upre, u := at(d.cat, C), at(d.upre, Hd), at(d.u, Hd)
 	mulWeights(n, cat, d.wc, d.bc, upre)
@@ -88,12 +94,11 @@ func (d *decoder) stepRows(t, lo, hi int) {
 	d.cell.forwardRows(n, ax, ah, hp, at(d.cs, Hd), h, cn, at(d.act, W), at(d.aux, Hd))
 	lp := at(d.logp, V)
 	mulWeights(n, h, d.wo, d.bo, lp)
-	kernel.Split(n, 1, n*V*transcendentalWork, func(a, b int) {
-		for r := a; r < b; r++ {
-			l := lp[r*V : (r+1)*V]
-			kernel.LogSoftmax(l, l)
-		}
-	})
+	if work := n * V * transcendentalWork; kernel.Splits(work) {
+		kernel.Split(n, 1, work, func(a, b int) { logSoftmaxRows(lp[a*V:b*V], V) })
+	} else {
+		logSoftmaxRows(lp, V)
+	}
 }
 
 // attend writes row r's attention weights at step t and its context into cat.
@@ -118,5 +123,13 @@ func (d *decoder) attend(t, r int, hp, cat []float64) {
 	for j := range a {
 		a[j] /= s
 		kernel.Axpy(a[j], mem[j*Hd:(j+1)*Hd], ctx)
+	}
+}
+
+// logSoftmaxRows replaces each row of lp (rows of V) by its log-softmax.
+func logSoftmaxRows(lp []float64, V int) {
+	for r := 0; r+V <= len(lp); r += V {
+		l := lp[r : r+V]
+		kernel.LogSoftmax(l, l)
 	}
 }

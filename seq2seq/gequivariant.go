@@ -63,14 +63,39 @@ func NewEquivariant(cfg Config, g *verbgroups.Group, r *rand.Rand) (*Model, erro
 	if err != nil {
 		return nil, err
 	}
-	gt := newGroupTable(g)
+	ts := equivariantTies(m, cfg, newGroupTable(g), n, r)
+	kp := m.kernelParams()
+	if len(ts) != len(kp) {
+		panic(fmt.Sprintf("seq2seq: %d ties for %d tensors", len(ts), len(kp)))
+	}
+	m.ties = make(map[*Param]*tie, len(ts))
+	m.params = make([]*Param, 0, len(ts))
+	for i, t := range ts {
+		if t.t.big != kp[i] {
+			panic("seq2seq: ties out of order at " + kp[i].Name)
+		}
+		t.init(t.t.small)
+		m.ties[t.t.big] = t.t
+		m.params = append(m.params, t.t.small)
+	}
+	m.gather(kp)
+	return m, nil
+}
+
+// tied is a tie of a big tensor to its small one and the small one's
+// initialisation.
+type tied struct {
+	t    *tie
+	init func(*Param)
+}
+
+// equivariantTies returns the ties of every kernel tensor of the plain model
+// m (in the order of m.kernelParams) to its small tensor under the group of
+// gt (|G| = n), with their initialisations drawn from r.
+func equivariantTies(m *Model, cfg Config, gt *groupTable, n int, r *rand.Rand) []tied {
 	ke, kd, k := glayout{cfg.Embed / n}, glayout{cfg.decoderEmbed() / n}, glayout{cfg.Hidden / n}
 	hd := k.repeat(cfg.directions())
 
-	type tied struct {
-		t    *tie
-		init func(*Param)
-	}
 	var ts []tied
 	add := func(big *Param, l tieLayout, init func(*Param)) {
 		if len(l.idx) != len(big.W) {
@@ -109,22 +134,7 @@ func NewEquivariant(cfg Config, g *verbgroups.Group, r *rand.Rand) (*Model, erro
 	add(d.wo, gt.embed(d.wo, gt.out, hd), uniform(d.Hd))
 	add(d.bo, gt.orbitBias(), uniform(d.Hd))
 
-	kp := m.kernelParams()
-	if len(ts) != len(kp) {
-		panic(fmt.Sprintf("seq2seq: %d ties for %d tensors", len(ts), len(kp)))
-	}
-	m.ties = make(map[*Param]*tie, len(ts))
-	m.params = make([]*Param, 0, len(ts))
-	for i, t := range ts {
-		if t.t.big != kp[i] {
-			panic("seq2seq: ties out of order at " + kp[i].Name)
-		}
-		t.init(t.t.small)
-		m.ties[t.t.big] = t.t
-		m.params = append(m.params, t.t.small)
-	}
-	m.gather(kp)
-	return m, nil
+	return ts
 }
 
 // glayout describes a vector of functions on G as segments: segment s has

@@ -80,7 +80,47 @@ func newGraph(m *Model, rows int, c *combining) (*graph, error) {
 	memT := tensor.New(tensor.WithBacking(gr.mem), tensor.WithShape(memShape...))
 	dmemT := tensor.New(tensor.WithBacking(gr.dmem), tensor.WithShape(memShape...))
 
-	encode := &fusedOp{name: "Encode", out: G.TensorType{Dims: 3, Of: tensor.Float64}, shape: memShape,
+	encode := gr.encodeOp(m, rows, memShape, memT)
+	mem, err := encode.apply(encIn)
+	if err != nil {
+		return nil, err
+	}
+	decIns, decGrads := G.Nodes{mem}, []*tensor.Dense{dmemT}
+	if c != nil {
+		w, err := c.build(gr, m, mem, rows)
+		if err != nil {
+			return nil, err
+		}
+		decIns, decGrads = append(decIns, w), append(decGrads, c.dwT)
+	}
+	decode := gr.decodeOp(m, rows, c, decGrads)
+	if gr.loss, err = decode.apply(append(decIns, decIn...)); err != nil {
+		return nil, err
+	}
+	encode.gen, decode.gen = &gr.st.gen, &gr.st.gen
+	if c != nil {
+		c.features.gen = &gr.st.gen
+	}
+	wrt := gr.params
+	if c != nil {
+		wrt = append(slices.Clip(wrt), c.params...)
+	}
+	grads, err := G.Grad(gr.loss, wrt...)
+	if err != nil {
+		return nil, fmt.Errorf("seq2seq: differentiating the graph: %w", err)
+	}
+	if c != nil {
+		c.grads = grads[len(gr.params):]
+	}
+	gr.vm = G.NewTapeMachine(gr.g)
+	return gr, nil
+}
+
+// encodeOp is the fused op Encode: it sets the batch's inputs, runs the
+// encoder into gr.mem (memT, of the given shape), and in its backward the
+// encoder's backward from the gradient of the memory.
+func (gr *graph) encodeOp(m *Model, rows int, memShape tensor.Shape, memT *tensor.Dense) *fusedOp {
+	return &fusedOp{name: "Encode", out: G.TensorType{Dims: 3, Of: tensor.Float64}, shape: memShape,
 		forward: func([]G.Value) (G.Value, error) {
 			st := gr.st
 			if got := len(st.ins) * st.copies.K(); got != rows {
@@ -103,19 +143,15 @@ func newGraph(m *Model, rows int, c *combining) (*graph, error) {
 			m.scatter(m.enc.params(), true)
 		},
 		grads: paramGrads(m.sources(m.enc.params()))}
-	mem, err := encode.apply(encIn)
-	if err != nil {
-		return nil, err
-	}
-	decIns, decGrads := G.Nodes{mem}, []*tensor.Dense{dmemT}
-	if c != nil {
-		w, err := c.build(gr, m, mem, rows)
-		if err != nil {
-			return nil, err
-		}
-		decIns, decGrads = append(decIns, w), append(decGrads, c.dwT)
-	}
-	decode := &fusedOp{name: "DecodeNLL", out: tensor.Float64, shape: tensor.ScalarShape(),
+}
+
+// decodeOp is the fused op DecodeNLL: the decoder's training forward on
+// gr.mem (and the copies' weights, with a combiner) returning the loss, and
+// in its backward the decoder's backward into gr.dmem and the parameters'
+// gradients; grads are the gradient buffers of its inputs before the
+// parameters.
+func (gr *graph) decodeOp(m *Model, rows int, c *combining, grads []*tensor.Dense) *fusedOp {
+	return &fusedOp{name: "DecodeNLL", out: tensor.Float64, shape: tensor.ScalarShape(),
 		forward: func(in []G.Value) (G.Value, error) {
 			st := gr.st
 			steps := 0
@@ -128,7 +164,7 @@ func newGraph(m *Model, rows int, c *combining) (*graph, error) {
 			if c != nil {
 				w = in[1].Data().([]float64)
 			}
-			return G.NewF64(m.dec.forward(gr.mem, decodeSpec{B: len(st.ins), K: st.copies.K(), perms: st.copies.Out,
+			return G.NewF64(m.dec.train(gr.mem, decodeSpec{B: len(st.ins), K: st.copies.K(), perms: st.copies.Out,
 				lens: m.lens[:rows], targets: st.outs, teacher: st.teacher, weights: w, maxSteps: steps, mode: st.mode, rng: st.rng})), nil
 		},
 		backward: func(g G.Value) {
@@ -143,27 +179,7 @@ func newGraph(m *Model, rows int, c *combining) (*graph, error) {
 			m.dec.backward(g.Data().(float64), gr.dmem, dw)
 			m.scatter(m.dec.params(), true)
 		},
-		grads: append(decGrads, paramGrads(m.sources(m.dec.params()))...)}
-	if gr.loss, err = decode.apply(append(decIns, decIn...)); err != nil {
-		return nil, err
-	}
-	encode.gen, decode.gen = &gr.st.gen, &gr.st.gen
-	if c != nil {
-		c.features.gen = &gr.st.gen
-	}
-	wrt := gr.params
-	if c != nil {
-		wrt = append(slices.Clip(wrt), c.params...)
-	}
-	grads, err := G.Grad(gr.loss, wrt...)
-	if err != nil {
-		return nil, fmt.Errorf("seq2seq: differentiating the graph: %w", err)
-	}
-	if c != nil {
-		c.grads = grads[len(gr.params):]
-	}
-	gr.vm = G.NewTapeMachine(gr.g)
-	return gr, nil
+		grads: append(grads, paramGrads(m.sources(m.dec.params()))...)}
 }
 
 func paramGrads(ps []*Param) []*tensor.Dense {

@@ -36,3 +36,20 @@ func (d *decoder) independentStep(t int) {
 		}
 	}
 }
+
+// independentDecoding is Independent: each copy is fed its own argmax, and
+// a copy that has emitted its own EOS reads log p = 0 (independentStep).
+type independentDecoding struct{}
+
+func (independentDecoding) start(d *decoder) { d.startIndependent() }
+func (independentDecoding) finish(*decoder)  {}
+func (independentDecoding) compacts() bool   { return true }
+
+func (independentDecoding) step(d *decoder, t int, next []int) int {
+	d.independentStep(0)
+	V := d.V
+	return d.predictEach(t, func(k, i, _ int) int {
+		r := k*d.run.B + i
+		return argmax(d.logp[r*V : (r+1)*V])
+	}, next)
+}

@@ -168,7 +168,7 @@ func (m *Model) lossOf(ins, outs [][]int, teacher []bool, cp Copies, w []float64
 		steps = max(steps, len(y))
 	}
 	R := len(ins) * cp.K()
-	return m.dec.forward(m.mem, decodeSpec{B: len(ins), K: cp.K(), perms: cp.Out, lens: m.lens[:R],
+	return m.dec.train(m.mem, decodeSpec{B: len(ins), K: cp.K(), perms: cp.Out, lens: m.lens[:R],
 		targets: outs, teacher: teacher, weights: w, maxSteps: steps, rng: rng})
 }
 

@@ -1,6 +1,8 @@
 package kernel
 
 import (
+	"sync"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 )
@@ -26,21 +28,50 @@ func GemmNT(m, n, k int, a, b []float64, beta float64, c []float64) {
 		scale(beta, c[:m*n])
 		return
 	}
-	splitProduct(m, n, k, func(i0, i1, j0, j1 int) {
-		ntBlock(i0, i1, j0, j1, n, k, a, b, beta, c)
-	})
+	splitProduct(&product{m: m, n: n, k: k, a: a, b: b, beta: beta, c: c, block: ntProduct})
 }
 
-// splitProduct runs block over the rows [i0, i1) and columns [j0, j1) of an
-// m×n product with inner size k, cut in two by Split: along the rows, or
-// along the columns (at a multiple of 4) when there are fewer than four
+func ntProduct(p *product, i0, i1, j0, j1 int) {
+	ntBlock(i0, i1, j0, j1, p.n, p.k, p.a, p.b, p.beta, p.c)
+}
+
+// product is one call of a matrix product: its operands and the function
+// computing a block of it. Products are handed to Split through a pooled
+// copy whose method values are bound once, so that a product allocates
+// nothing (a closure per call would, and at batch 1 a training step makes
+// hundreds).
+type product struct {
+	m, n, k         int
+	a, b, c         []float64
+	beta            float64
+	w, packed, bias []float64 // Linear's
+	block           func(p *product, i0, i1, j0, j1 int)
+	rows, cols      func(lo, hi int)
+}
+
+var products = sync.Pool{New: func() any {
+	p := new(product)
+	p.rows = func(lo, hi int) { p.block(p, lo, hi, 0, p.n) }
+	p.cols = func(lo, hi int) { p.block(p, 0, p.m, lo, hi) }
+	return p
+}}
+
+// splitProduct runs q.block over the rows [i0, i1) and columns [j0, j1) of
+// the m×n product q with inner size k, cut in two by Split: along the rows,
+// or along the columns (at a multiple of 4) when there are fewer than four
 // rows, as at batch 1.
-func splitProduct(m, n, k int, block func(i0, i1, j0, j1 int)) {
-	if m < 4 {
-		Split(n, 4, m*n*k, func(lo, hi int) { block(0, m, lo, hi) })
-		return
+func splitProduct(q *product) {
+	p := products.Get().(*product)
+	rows, cols := p.rows, p.cols
+	*p = *q
+	p.rows, p.cols = rows, cols
+	if p.m < 4 {
+		Split(p.n, 4, p.m*p.n*p.k, p.cols)
+	} else {
+		Split(p.m, 4, p.m*p.n*p.k, p.rows)
 	}
-	Split(m, 4, m*n*k, func(lo, hi int) { block(lo, hi, 0, n) })
+	*p = product{rows: rows, cols: cols}
+	products.Put(p)
 }
 
 // ntBlock computes rows [i0, i1) and columns [j0, j1) of GemmNT's C; j0 is
@@ -83,9 +114,11 @@ func GemmNN(m, n, k int, a, b []float64, beta float64, c []float64) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
-	splitProduct(m, n, k, func(i0, i1, j0, j1 int) {
-		nnBlock(i0, i1, j0, j1, n, k, a, b, beta, c)
-	})
+	splitProduct(&product{m: m, n: n, k: k, a: a, b: b, beta: beta, c: c, block: nnProduct})
+}
+
+func nnProduct(p *product, i0, i1, j0, j1 int) {
+	nnBlock(i0, i1, j0, j1, p.n, p.k, p.a, p.b, p.beta, p.c)
 }
 
 // nnBlock computes rows [i0, i1) and columns [j0, j1) of GemmNN's C.
@@ -114,19 +147,27 @@ func GemmTN(m, n, k int, a, b []float64, c []float64) {
 	}
 	// B is taken a block of rows at a time, small enough to stay in cache
 	// while every row of C passes over it; blocks go in order of l.
+	p := products.Get().(*product)
+	p.m, p.n, p.k, p.a, p.b, p.c, p.block = m, n, k, a, b, c, tnProduct
+	Split(m, 4, m*n*k, p.rows)
+	p.a, p.b, p.c = nil, nil, nil
+	products.Put(p)
+}
+
+// tnProduct computes rows [i0, i1) of GemmTN's C (all columns).
+func tnProduct(p *product, i0, i1, _, _ int) {
+	m, n, k, a, b, c := p.m, p.n, p.k, p.a, p.b, p.c
 	kb := max(1, tnBlock/n)
-	Split(m, 4, m*n*k, func(lo, hi int) {
-		for l0 := 0; l0 < k; l0 += kb {
-			l1 := min(k, l0+kb)
-			i := lo
-			for ; i+4 <= hi; i += 4 {
-				accRows4(c[i*n:(i+4)*n], n, n, a[l0*m+i:], m, 1, b[l0*n:], n, l1-l0)
-			}
-			for ; i < hi; i++ {
-				accRows(c[i*n:(i+1)*n], a[l0*m+i:], m, b[l0*n:], n, l1-l0)
-			}
+	for l0 := 0; l0 < k; l0 += kb {
+		l1 := min(k, l0+kb)
+		i := i0
+		for ; i+4 <= i1; i += 4 {
+			accRows4(c[i*n:(i+4)*n], n, n, a[l0*m+i:], m, 1, b[l0*n:], n, l1-l0)
 		}
-	})
+		for ; i < i1; i++ {
+			accRows(c[i*n:(i+1)*n], a[l0*m+i:], m, b[l0*n:], n, l1-l0)
+		}
+	}
 }
 
 // tnBlock is the number of elements of B GemmTN keeps in cache at once.

@@ -16,7 +16,7 @@ var (
 	// one expAVX2 and expAVX512 reproduce.
 	hasFMA = cpu.X86.HasAVX && cpu.X86.HasFMA
 	// hasPacked selects the AVX-512 products with packed weights (Pack,
-	// Linear).
+	// Linear) and the AVX-512 row kernels (accRows, accRows4).
 	hasPacked = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 )
 
@@ -25,6 +25,12 @@ var (
 
 //go:noescape
 func accRowsAVX2(y *float64, n int, coef *float64, cstride int, b *float64, ldb, k int)
+
+//go:noescape
+func accRowsAVX512(y *float64, n int, coef *float64, cstride int, b *float64, ldb, k int)
+
+//go:noescape
+func accRows4AVX512(y *float64, ldy, n int, coef *float64, cstride, crow int, b *float64, ldb, k int)
 
 //go:noescape
 func accRows4AVX2(y *float64, ldy, n int, coef *float64, cstride, crow int, b *float64, ldb, k int)

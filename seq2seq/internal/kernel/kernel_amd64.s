@@ -897,3 +897,157 @@ exp8done:
 	MOVQ BX, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func accRows4AVX512(y *float64, ldy, n int, coef *float64, cstride, crow int, b *float64, ldb, k int)
+//
+// accRows4AVX2 sixteen columns at a time: for the four rows q = 0…3 of y
+// (ldy apart), y_q[0:n] += Σ_{l<k} coef[q·crow + l·cstride]·b[l·ldb :
+// l·ldb+n], l in order, each element by the same multiply then add; n is a
+// multiple of 16 and k ≥ 1.
+TEXT ·accRows4AVX512(SB), NOSPLIT, $0-72
+	MOVQ y+0(FP), DI
+	MOVQ ldy+8(FP), R12
+	SHLQ $3, R12
+	MOVQ n+16(FP), CX
+	MOVQ coef+24(FP), R8
+	MOVQ cstride+32(FP), R9
+	SHLQ $3, R9
+	MOVQ crow+40(FP), R13
+	SHLQ $3, R13
+	MOVQ b+48(FP), SI
+	MOVQ ldb+56(FP), R10
+	SHLQ $3, R10
+	MOVQ k+64(FP), R11
+	LEAQ (R12)(R12*2), R15 // 3·ldy
+	LEAQ (R13)(R13*2), R14 // 3·crow
+
+cols16:
+	CMPQ CX, $16
+	JL   done16
+	VMOVUPD (DI), Z0
+	VMOVUPD 64(DI), Z1
+	VMOVUPD (DI)(R12*1), Z2
+	VMOVUPD 64(DI)(R12*1), Z3
+	VMOVUPD (DI)(R12*2), Z4
+	VMOVUPD 64(DI)(R12*2), Z5
+	VMOVUPD (DI)(R15*1), Z6
+	VMOVUPD 64(DI)(R15*1), Z7
+	MOVQ R8, AX
+	MOVQ SI, BX
+	MOVQ R11, DX
+
+rows16:
+	VMOVUPD (BX), Z8
+	VMOVUPD 64(BX), Z9
+	VBROADCASTSD (AX), Z10
+	VMULPD Z8, Z10, Z11
+	VMULPD Z9, Z10, Z12
+	VADDPD Z11, Z0, Z0
+	VADDPD Z12, Z1, Z1
+	VBROADCASTSD (AX)(R13*1), Z10
+	VMULPD Z8, Z10, Z11
+	VMULPD Z9, Z10, Z12
+	VADDPD Z11, Z2, Z2
+	VADDPD Z12, Z3, Z3
+	VBROADCASTSD (AX)(R13*2), Z10
+	VMULPD Z8, Z10, Z11
+	VMULPD Z9, Z10, Z12
+	VADDPD Z11, Z4, Z4
+	VADDPD Z12, Z5, Z5
+	VBROADCASTSD (AX)(R14*1), Z10
+	VMULPD Z8, Z10, Z11
+	VMULPD Z9, Z10, Z12
+	VADDPD Z11, Z6, Z6
+	VADDPD Z12, Z7, Z7
+	ADDQ R9, AX
+	ADDQ R10, BX
+	DECQ DX
+	JNZ  rows16
+
+	VMOVUPD Z0, (DI)
+	VMOVUPD Z1, 64(DI)
+	VMOVUPD Z2, (DI)(R12*1)
+	VMOVUPD Z3, 64(DI)(R12*1)
+	VMOVUPD Z4, (DI)(R12*2)
+	VMOVUPD Z5, 64(DI)(R12*2)
+	VMOVUPD Z6, (DI)(R15*1)
+	VMOVUPD Z7, 64(DI)(R15*1)
+	ADDQ $128, DI
+	ADDQ $128, SI
+	SUBQ $16, CX
+	JMP  cols16
+
+done16:
+	VZEROUPPER
+	RET
+
+// func accRowsAVX512(y *float64, n int, coef *float64, cstride int, b *float64, ldb, k int)
+//
+// accRowsAVX2 sixty-four columns at a time: y[0:n] += Σ_{l<k}
+// coef[l·cstride]·b[l·ldb : l·ldb+n], l in order, each element by the same
+// multiply then add; n is a multiple of 64 and k ≥ 1.
+TEXT ·accRowsAVX512(SB), NOSPLIT, $0-56
+	MOVQ y+0(FP), DI
+	MOVQ n+8(FP), CX
+	MOVQ coef+16(FP), R8
+	MOVQ cstride+24(FP), R9
+	SHLQ $3, R9
+	MOVQ b+32(FP), SI
+	MOVQ ldb+40(FP), R10
+	SHLQ $3, R10
+	MOVQ k+48(FP), R11
+
+cols64:
+	CMPQ CX, $64
+	JL   done64
+	VMOVUPD 0(DI), Z0
+	VMOVUPD 64(DI), Z1
+	VMOVUPD 128(DI), Z2
+	VMOVUPD 192(DI), Z3
+	VMOVUPD 256(DI), Z4
+	VMOVUPD 320(DI), Z5
+	VMOVUPD 384(DI), Z6
+	VMOVUPD 448(DI), Z7
+	MOVQ R8, AX
+	MOVQ SI, BX
+	MOVQ R11, DX
+
+rows64:
+	VBROADCASTSD (AX), Z8
+	VMULPD 0(BX), Z8, Z9
+	VMULPD 64(BX), Z8, Z10
+	VMULPD 128(BX), Z8, Z11
+	VMULPD 192(BX), Z8, Z12
+	VADDPD Z9, Z0, Z0
+	VADDPD Z10, Z1, Z1
+	VADDPD Z11, Z2, Z2
+	VADDPD Z12, Z3, Z3
+	VMULPD 256(BX), Z8, Z9
+	VMULPD 320(BX), Z8, Z10
+	VMULPD 384(BX), Z8, Z11
+	VMULPD 448(BX), Z8, Z12
+	VADDPD Z9, Z4, Z4
+	VADDPD Z10, Z5, Z5
+	VADDPD Z11, Z6, Z6
+	VADDPD Z12, Z7, Z7
+	ADDQ R9, AX
+	ADDQ R10, BX
+	DECQ DX
+	JNZ  rows64
+
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	VMOVUPD Z2, 128(DI)
+	VMOVUPD Z3, 192(DI)
+	VMOVUPD Z4, 256(DI)
+	VMOVUPD Z5, 320(DI)
+	VMOVUPD Z6, 384(DI)
+	VMOVUPD Z7, 448(DI)
+	ADDQ $512, DI
+	ADDQ $512, SI
+	SUBQ $64, CX
+	JMP  cols64
+
+done64:
+	VZEROUPPER
+	RET

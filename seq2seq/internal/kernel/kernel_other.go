@@ -9,6 +9,14 @@ func accRowsAVX2(y *float64, n int, coef *float64, cstride int, b *float64, ldb,
 	panic("unreachable")
 }
 
+func accRowsAVX512(y *float64, n int, coef *float64, cstride int, b *float64, ldb, k int) {
+	panic("unreachable")
+}
+
+func accRows4AVX512(y *float64, ldy, n int, coef *float64, cstride, crow int, b *float64, ldb, k int) {
+	panic("unreachable")
+}
+
 func accRows4AVX2(y *float64, ldy, n int, coef *float64, cstride, crow int, b *float64, ldb, k int) {
 	panic("unreachable")
 }

@@ -18,27 +18,36 @@ func Linear(m, n, k int, a, w, packed, b, c []float64) {
 		return
 	}
 	_, _, _ = a[m*k-1], c[m*n-1], packed[n8*k-1]
-	Split(m, 8, m*n*k, func(lo, hi int) {
-		bias := zeroBias[:]
-		for j := 0; j < n8; j += 8 {
-			if b != nil {
-				bias = b[j : j+8]
-			}
-			i := lo
-			for ; i+8 <= hi; i += 8 {
-				dotsPacked8x8AVX512(&c[i*n+j], n, &a[i*k], k, &packed[j*k], k, &bias[0])
-			}
-			for ; i < hi; i++ {
-				dotsPacked1x8AVX512(&c[i*n+j], &a[i*k], &packed[j*k], k, &bias[0])
-			}
+	p := products.Get().(*product)
+	p.m, p.n, p.k, p.a, p.w, p.packed, p.bias, p.c, p.block = m, n, k, a, w, packed, b, c, linearRows
+	Split(m, 8, m*n*k, p.rows)
+	p.a, p.w, p.packed, p.bias, p.c = nil, nil, nil, nil, nil
+	products.Put(p)
+}
+
+// linearRows computes rows [lo, hi) of Linear's C on the packed weights.
+func linearRows(p *product, lo, hi, _, _ int) {
+	n, k, a, w, packed, b, c := p.n, p.k, p.a, p.w, p.packed, p.bias, p.c
+	n8 := n &^ 7
+	bias := zeroBias[:]
+	for j := 0; j < n8; j += 8 {
+		if b != nil {
+			bias = b[j : j+8]
 		}
-		if n8 < n {
-			ntBlock(lo, hi, n8, n, n, k, a, w, 0, c)
-			for i := lo; b != nil && i < hi; i++ {
-				addRows(c[i*n+n8:(i+1)*n], b[n8:])
-			}
+		i := lo
+		for ; i+8 <= hi; i += 8 {
+			dotsPacked8x8AVX512(&c[i*n+j], n, &a[i*k], k, &packed[j*k], k, &bias[0])
 		}
-	})
+		for ; i < hi; i++ {
+			dotsPacked1x8AVX512(&c[i*n+j], &a[i*k], &packed[j*k], k, &bias[0])
+		}
+	}
+	if n8 < n {
+		ntBlock(lo, hi, n8, n, n, k, a, w, 0, c)
+		for i := lo; b != nil && i < hi; i++ {
+			addRows(c[i*n+n8:(i+1)*n], b[n8:])
+		}
+	}
 }
 
 // zeroBias stands for a missing bias in the packed kernels: adding +0 to

@@ -18,11 +18,14 @@ func accRows(y, coef []float64, cstride int, b []float64, ldb, k int) {
 	_ = coef[(k-1)*cstride]
 	_ = b[(k-1)*ldb+n-1]
 	v := 0
-	if useAVX2 {
-		v = n &^ 3
-		if v > 0 {
-			accRowsAVX2(&y[0], v, &coef[0], cstride, &b[0], ldb, k)
-		}
+	if useAVX2 && hasPacked && n >= 64 {
+		v = n &^ 63
+		accRowsAVX512(&y[0], v, &coef[0], cstride, &b[0], ldb, k)
+	}
+	if useAVX2 && n-v >= 4 {
+		w := (n - v) &^ 3
+		accRowsAVX2(&y[v], w, &coef[0], cstride, &b[v], ldb, k)
+		v += w
 	}
 	if v == n {
 		return
@@ -47,11 +50,14 @@ func accRows4(y []float64, ldy, n int, coef []float64, cstride, crow int, b []fl
 	_ = coef[3*crow+(k-1)*cstride]
 	_ = b[(k-1)*ldb+n-1]
 	v := 0
-	if useAVX2 {
-		v = n &^ 3
-		if v > 0 {
-			accRows4AVX2(&y[0], ldy, v, &coef[0], cstride, crow, &b[0], ldb, k)
-		}
+	if useAVX2 && hasPacked && n >= 16 {
+		v = n &^ 15
+		accRows4AVX512(&y[0], ldy, v, &coef[0], cstride, crow, &b[0], ldb, k)
+	}
+	if useAVX2 && n-v >= 4 {
+		w := (n - v) &^ 3
+		accRows4AVX2(&y[v], ldy, w, &coef[0], cstride, crow, &b[v], ldb, k)
+		v += w
 	}
 	if v == n {
 		return

@@ -24,6 +24,11 @@ const splitWork = 1 << 13
 // spinRounds is how many polls the helper makes before it sleeps.
 const spinRounds = 1 << 18
 
+// Splits reports whether Split cuts a loop of this much work in two when
+// the helper is free: callers run smaller loops directly, without making a
+// function value for Split.
+func Splits(work int) bool { return work >= splitWork }
+
 // Split runs f over [0, n): in two parts, the upper one on the helper, when
 // work ≥ splitWork and the helper is free, else at once on the caller. The
 // cut is a multiple of align, and f must allow its two parts to run at
