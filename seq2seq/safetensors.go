@@ -1,6 +1,7 @@
 package seq2seq
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/binary"
 	"encoding/json"
@@ -258,16 +259,23 @@ func readHeader(r io.Reader, size int64) (*stHeader, error) {
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return nil, fmt.Errorf("header length %d, the file ends before it: %v", n, err)
 	}
-	var md safetensors.Metadata
-	if err := json.Unmarshal(buf, &md); err != nil {
+	var entries map[string]json.RawMessage
+	if err := json.Unmarshal(buf, &entries); err != nil {
 		return nil, fmt.Errorf("header: %v", err)
 	}
-	h := &stHeader{meta: md.Metadata(), tensors: md.Tensors(), start: 8 + int64(n)}
-	if h.meta == nil {
-		h.meta = map[string]string{}
-	}
-	for _, name := range slices.Sorted(maps.Keys(h.tensors)) {
-		info := h.tensors[name]
+	h := &stHeader{meta: map[string]string{}, tensors: map[string]*safetensors.TensorInfo{}, start: 8 + int64(n)}
+	for _, name := range slices.Sorted(maps.Keys(entries)) {
+		if name == "__metadata__" {
+			if err := json.Unmarshal(entries[name], &h.meta); err != nil {
+				return nil, fmt.Errorf("header: __metadata__: want an object of strings: %v", err)
+			}
+			continue
+		}
+		info, err := tensorInfo(entries[name])
+		if err != nil {
+			return nil, fmt.Errorf("header: tensor %s: %v", name, err)
+		}
+		h.tensors[name] = info
 		numel := uint64(1)
 		for _, d := range info.Shape {
 			if d >= 1<<31 {
@@ -285,6 +293,29 @@ func readHeader(r io.Reader, size int64) (*stHeader, error) {
 		}
 	}
 	return h, nil
+}
+
+// tensorInfo decodes the header entry of a tensor: exactly the keys dtype,
+// shape and data_offsets (two offsets).
+func tensorInfo(raw json.RawMessage) (*safetensors.TensorInfo, error) {
+	var e struct {
+		DType       *string   `json:"dtype"`
+		Shape       *[]uint64 `json:"shape"`
+		DataOffsets []uint64  `json:"data_offsets"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return nil, err
+	}
+	if e.DType == nil || e.Shape == nil || len(e.DataOffsets) != 2 {
+		return nil, errors.New(`want the keys "dtype", "shape" and "data_offsets" (two offsets)`)
+	}
+	dt, err := safetensors.ParseDType(*e.DType)
+	if err != nil {
+		return nil, err
+	}
+	return &safetensors.TensorInfo{DType: dt, Shape: *e.Shape, DataOffsets: [2]uint64(e.DataOffsets)}, nil
 }
 
 // numElements returns the number of values of a tensor of shape s (checked
