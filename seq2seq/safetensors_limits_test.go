@@ -20,7 +20,7 @@ import (
 )
 
 // tinySafetensors returns the bytes of the safetensors file of a GRU model
-// of width 2 over SCAN's vocabularies (about 5 KB).
+// of width 2 over SCAN's vocabularies (about 11 KB).
 func tinySafetensors(tb testing.TB) []byte {
 	tb.Helper()
 	cfg := Default(GRU, scan.InputVocab().Size(), scan.OutputVocab().Size())
