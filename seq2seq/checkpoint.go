@@ -24,6 +24,7 @@ var ErrCheckpoint = errors.New("seq2seq: bad checkpoint")
 const (
 	checkpointMagic   = "S2SCKPT\x00"
 	checkpointVersion = 1
+	checkpointHead    = len(checkpointMagic) + 4 + 8 // up to the payload
 )
 
 // checkpoint is the stored state of a Training.
@@ -54,9 +55,18 @@ type checkpoint struct {
 // Of the combiners of copies, it stores a Lambda (with its parameters and
 // their Adam moments); a training with another combiner cannot be saved.
 func (tr *Training) Save(path string) error {
-	src, err := tr.Src.MarshalBinary()
+	data, err := tr.encode(path)
 	if err != nil {
 		return err
+	}
+	return atomicfile.WriteFile(path, data, 0o644)
+}
+
+// encode returns the bytes Save writes; path names the file in errors.
+func (tr *Training) encode(path string) ([]byte, error) {
+	src, err := tr.Src.MarshalBinary()
+	if err != nil {
+		return nil, err
 	}
 	ck := checkpoint{Config: tr.Model.Config, Params: snapshot(tr.params(), nil), Schedule: tr.Schedule,
 		Copies: Copies{In: tr.Copies.In, Out: tr.Copies.Out},
@@ -67,14 +77,14 @@ func (tr *Training) Save(path string) error {
 	case *Lambda:
 		ck.LambdaHidden = c.Hidden()
 	default:
-		return fmt.Errorf("seq2seq: saving %s: a combiner of type %T has no checkpoint", path, c)
+		return nil, fmt.Errorf("seq2seq: saving %s: a combiner of type %T has no checkpoint", path, c)
 	}
 	for _, p := range tr.params() {
 		ck.Shapes = append(ck.Shapes, p.Shape)
 	}
 	var payload bytes.Buffer
 	if err := gob.NewEncoder(&payload).Encode(&ck); err != nil {
-		return fmt.Errorf("seq2seq: encoding checkpoint: %w", err)
+		return nil, fmt.Errorf("seq2seq: encoding checkpoint: %w", err)
 	}
 	var buf bytes.Buffer
 	buf.WriteString(checkpointMagic)
@@ -82,16 +92,44 @@ func (tr *Training) Save(path string) error {
 	binary.Write(&buf, binary.LittleEndian, uint64(payload.Len()))
 	buf.Write(payload.Bytes())
 	binary.Write(&buf, binary.LittleEndian, crc32.ChecksumIEEE(payload.Bytes()))
-	return atomicfile.WriteFile(path, buf.Bytes(), 0o644)
+	return buf.Bytes(), nil
 }
 
-// LoadTraining reads a training saved by Save.
+// LoadTraining reads a training saved by Save. It reads no more than the
+// header's payload length says, and refuses a file beyond
+// MaxCheckpointBytes or whose first bytes are not a checkpoint's before
+// reading the rest.
 func LoadTraining(path string) (*Training, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return DecodeTraining(data, path)
+	defer f.Close()
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w %s: %s", ErrCheckpoint, path, fmt.Sprintf(format, a...))
+	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxCheckpointBytes {
+		return nil, bad("%d bytes, more than the limit of %d", fi.Size(), int64(MaxCheckpointBytes))
+	}
+	data := make([]byte, checkpointHead)
+	k, err := io.ReadFull(f, data)
+	if err != nil || string(data[:len(checkpointMagic)]) != checkpointMagic {
+		return DecodeTraining(data[:k], path) // not a checkpoint, or truncated
+	}
+	n := binary.LittleEndian.Uint64(data[12:20])
+	if n > MaxCheckpointBytes-uint64(checkpointHead)-4 {
+		return nil, bad("payload length %d, more than the limit of %d bytes a file", n, int64(MaxCheckpointBytes))
+	}
+	// Grows with what the file holds, not with what its header claims;
+	// one byte more than the header says shows trailing data.
+	rest, err := io.ReadAll(io.LimitReader(f, int64(n)+4+1))
+	if err != nil {
+		return nil, bad("%v", err)
+	}
+	if uint64(len(rest)) > n+4 {
+		return nil, bad("data after the checksum (header says %d payload bytes)", n)
+	}
+	return DecodeTraining(append(data, rest...), path)
 }
 
 // DecodeTraining decodes a training saved by Save from data, checking everything it
@@ -102,7 +140,7 @@ func DecodeTraining(data []byte, name string) (*Training, error) {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("%w %s: %s", ErrCheckpoint, name, fmt.Sprintf(format, a...))
 	}
-	const head = len(checkpointMagic) + 4 + 8
+	const head = checkpointHead
 	if len(data) < head || string(data[:len(checkpointMagic)]) != checkpointMagic {
 		return nil, bad("not a seq2seq checkpoint")
 	}
@@ -112,6 +150,8 @@ func DecodeTraining(data []byte, name string) (*Training, error) {
 	n := binary.LittleEndian.Uint64(data[12:20])
 	if rest := uint64(len(data) - head); rest < 4 || n > rest-4 {
 		return nil, bad("truncated: %d payload bytes, header says %d", len(data)-head, n)
+	} else if extra := rest - 4 - n; extra > 0 {
+		return nil, bad("%d bytes after the checksum (header says %d payload bytes)", extra, n)
 	}
 	payload := data[head : head+int(n)]
 	if crc32.ChecksumIEEE(payload) != binary.LittleEndian.Uint32(data[head+int(n):]) {
@@ -136,6 +176,9 @@ func DecodeTraining(data []byte, name string) (*Training, error) {
 	}
 	tr := &Training{Model: m, Copies: cp}
 	if err := ck.fits(tr.params()); err != nil {
+		return nil, bad("%v", err)
+	}
+	if err := ck.finite(tr.params()); err != nil {
 		return nil, bad("%v", err)
 	}
 	restore(tr.params(), ck.Params)
@@ -197,6 +240,23 @@ func (ck *checkpoint) fits(ps []*Param) error {
 		for _, vs := range [][][]float64{ck.Params, ck.Best, ck.M, ck.V} {
 			if len(vs) > 0 && len(vs[i]) != len(p.W) {
 				return fmt.Errorf("parameter %s has %d values, want %d", p.Name, len(vs[i]), len(p.W))
+			}
+		}
+	}
+	return nil
+}
+
+// finite reports the first stored value that is NaN or infinite, naming the
+// tensor (weights, best weights or an Adam moment), its parameter among ps
+// and its flat index.
+func (ck *checkpoint) finite(ps []*Param) error {
+	for _, t := range []struct {
+		name string
+		vs   [][]float64
+	}{{"weights", ck.Params}, {"best weights", ck.Best}, {"Adam first moments", ck.M}, {"Adam second moments", ck.V}} {
+		for i, v := range t.vs {
+			if j := firstNonFinite(v); j >= 0 {
+				return fmt.Errorf("%s of parameter %s: value %v at flat index %d is not finite", t.name, ps[i].Name, v[j], j)
 			}
 		}
 	}

@@ -1,11 +1,16 @@
 package seq2seq
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"math"
+	"math/bits"
 	"os"
 	"slices"
 	"strings"
@@ -72,51 +77,68 @@ func unreadTensors(cfg Config) map[string][]int {
 // "out_vocab" (this package's order when absent), the decoder's training
 // dropout, which the file does not hold, from dropout; the other settings
 // are Default's. Float32 and float64 tensors are read exactly. Any tensor
-// whose name, shape or type does not fit, and any word this package does
-// not know, is an error naming it.
+// whose name, shape or type does not fit, any weight that is not finite,
+// and any word this package does not know, is an error naming it.
+//
+// The header is read and checked whole before the tensors' data: a file
+// whose header claims more data than it holds, or a model beyond the
+// Config limits, is refused before anything of that size is allocated, and
+// the file is never read beyond MaxSafetensorsBytes.
 func ReadSafetensors(path string, dropout float64) (*Model, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
+	size := int64(-1) // unknown for a pipe or a device
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	return readSafetensors(f, size, path, dropout)
+}
+
+// readSafetensors reads the model of ReadSafetensors from r, a file of size
+// bytes (−1 if unknown) that name names in errors.
+func readSafetensors(f io.Reader, size int64, path string, dropout float64) (*Model, error) {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("%w %s: %s", ErrSafetensors, path, fmt.Sprintf(format, a...))
 	}
-	st, err := deserialize(data)
+	if size > MaxSafetensorsBytes {
+		return nil, bad("%d bytes, more than the %d of the largest model within the size limits", size, MaxSafetensorsBytes)
+	}
+	h, err := readHeader(f, size)
 	if err != nil {
 		return nil, bad("%v", err)
 	}
-	_, meta, err := safetensors.ReadMetadata(data)
-	if err != nil {
-		return nil, bad("%v", err)
-	}
-	md := meta.Metadata()
 	shape := func(name string) []int {
-		tv, ok := st.Tensor(name)
+		info, ok := h.tensors[name]
 		if !ok {
 			return nil
 		}
-		var s []int
-		for _, d := range tv.Shape() {
-			s = append(s, int(d))
+		s := make([]int, len(info.Shape))
+		for i, d := range info.Shape {
+			s[i] = int(d) // readHeader bounds every dimension
 		}
 		return s
 	}
-	cell := CellKind(md["cell"])
+	cell := CellKind(h.meta["cell"])
 	if err := cell.Validate(); err != nil {
 		return nil, bad("metadata cell: %v", err)
 	}
 	emb, whh, demb := shape("encoder.embedding.weight"), shape("encoder.rnn.weight_hh_l0"), shape("decoder.embedding.weight")
-	for name, s := range map[string][]int{"encoder.embedding.weight": emb, "encoder.rnn.weight_hh_l0": whh, "decoder.embedding.weight": demb} {
-		if len(s) != 2 {
-			return nil, bad("tensor %s: missing or not a matrix (shape %v)", name, s)
+	for _, t := range []struct {
+		name string
+		s    []int
+	}{{"encoder.embedding.weight", emb}, {"encoder.rnn.weight_hh_l0", whh}, {"decoder.embedding.weight", demb}} {
+		if len(t.s) != 2 {
+			return nil, bad("tensor %s: missing or not a matrix (shape %v)", t.name, t.s)
 		}
 	}
-	inWords, err := vocabOrder(md, "in_vocab", scan.InputVocab(), "")
+	inWords, err := vocabOrder(h.meta, "in_vocab", scan.InputVocab(), "")
 	if err != nil {
 		return nil, bad("%v", err)
 	}
-	outWords, err := vocabOrder(md, "out_vocab", scan.OutputVocab(), actionPrefix)
+	outWords, err := vocabOrder(h.meta, "out_vocab", scan.OutputVocab(), actionPrefix)
 	if err != nil {
 		return nil, bad("%v", err)
 	}
@@ -127,26 +149,68 @@ func ReadSafetensors(path string, dropout float64) (*Model, error) {
 	if wc := shape("decoder.attn_combine.weight"); len(wc) == 2 && wc[1] == cfg.DecoderEmbed {
 		cfg.NoAttention = true
 	}
+	if err := cfg.Validate(); err != nil {
+		return nil, bad("%v", err)
+	}
+	// The tensors' names depend on the model's kind, not on its sizes:
+	// a model of width 1 names them without allocating the real one.
+	small := cfg
+	small.Embed, small.Hidden, small.DecoderEmbed = 1, 1, 1
+	sm, err := newPlain(small)
+	if err != nil {
+		return nil, bad("%v", err)
+	}
+	smallNames := refNames(sm)
+	known := map[string]bool{}
+	for _, p := range sm.kernelParams() {
+		name := smallNames[p]
+		known[name] = true
+		if _, ok := h.tensors[name]; !ok {
+			return nil, bad("tensor %s (%s) is missing", name, p.Name)
+		}
+	}
+	unread := unreadTensors(cfg)
+	for _, name := range slices.Sorted(maps.Keys(h.tensors)) {
+		if known[name] {
+			continue
+		}
+		want, ok := unread[name]
+		if !ok {
+			return nil, bad("unexpected tensor %s (not in the reference %s model)", name, cell)
+		}
+		// Never read, so only bounded: the reference code's MAX_LENGTH
+		// (the first dimension of decoder.attn) may differ from ours.
+		if got := h.tensors[name].Shape; len(got) != len(want) || numElements(got) > maxUnreadElements {
+			return nil, bad("tensor %s has shape %v, want %d dimensions and at most %d values", name, got, len(want), maxUnreadElements)
+		}
+	}
+	if err := h.checkLayout(size); err != nil {
+		return nil, bad("%v", err)
+	}
 	m, err := newPlain(cfg)
 	if err != nil {
 		return nil, bad("%v", err)
 	}
 	names := refNames(m)
-	unread := unreadTensors(cfg)
-	known := map[string]bool{}
 	for _, p := range m.kernelParams() {
 		name := names[p]
-		known[name] = true
-		tv, ok := st.Tensor(name)
-		if !ok {
-			return nil, bad("tensor %s (%s) is missing", name, p.Name)
-		}
 		if got := shape(name); !slices.Equal(got, p.Shape) {
 			return nil, bad("tensor %s has shape %v, the %s model of these sizes wants %v", name, got, cell, p.Shape)
 		}
-		vals, err := floats(tv)
-		if err != nil {
-			return nil, bad("tensor %s: %v", name, err)
+		if dt := h.tensors[name].DType; dt != safetensors.F32 && dt != safetensors.F64 {
+			return nil, bad("tensor %s: dtype %s, want F32 or F64", name, dt)
+		}
+	}
+	data, err := readData(f, h.dataLen, size >= 0)
+	if err != nil {
+		return nil, bad("%v", err)
+	}
+	for _, p := range m.kernelParams() {
+		name := names[p]
+		info := h.tensors[name]
+		vals := floats(info.DType, data[info.DataOffsets[0]:info.DataOffsets[1]])
+		if i := firstNonFinite(vals); i >= 0 {
+			return nil, bad("tensor %s: value %v at flat index %d is not finite", name, vals[i], i)
 		}
 		perm := rowOrder(m, p, inWords, outWords)
 		rowLen := len(p.W) / p.Shape[0]
@@ -158,45 +222,178 @@ func ReadSafetensors(path string, dropout float64) (*Model, error) {
 			p.W[row*rowLen+i%rowLen] = v
 		}
 	}
-	for _, name := range st.Names() {
-		if !known[name] {
-			if _, ok := unread[name]; !ok {
-				return nil, bad("unexpected tensor %s (not in the reference %s model)", name, cell)
-			}
-		}
-	}
 	return m, nil
 }
 
-// deserialize parses a safetensors buffer, turning the library's panics on
-// malformed input into errors.
-func deserialize(data []byte) (st safetensors.SafeTensors, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed file: %v", r)
-		}
-	}()
-	return safetensors.Deserialize(data)
+// maxUnreadElements bounds the tensors the reference forward pass never
+// reads: decoder.attn.weight at the Config limits (MaxLength × 2·2·MaxWidth).
+const maxUnreadElements = MaxLength * 4 * MaxWidth
+
+// stHeader is the header of a safetensors file: its metadata and, by name,
+// each tensor's type, shape and byte range in the data that follows.
+type stHeader struct {
+	meta    map[string]string
+	tensors map[string]*safetensors.TensorInfo
+	start   int64  // offset of the data in the file
+	dataLen uint64 // bytes of data, the end of the last tensor
 }
 
-// floats returns a tensor's values as float64.
-func floats(tv safetensors.TensorView) ([]float64, error) {
-	raw := tv.Data()
-	switch tv.DType() {
-	case safetensors.F32:
+// readHeader reads the header of a safetensors file (8 bytes of length,
+// then JSON) from r, of size bytes (−1 if unknown), and checks each tensor
+// on its own: a floating-point or integer type, dimensions below 2³¹, and a
+// byte range as long as its shape in its type, within MaxSafetensorsBytes.
+// It reads at most maxSafetensorsHeader bytes of JSON.
+func readHeader(r io.Reader, size int64) (*stHeader, error) {
+	var head [8]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil {
+		return nil, errors.New("not a safetensors file: shorter than its 8-byte header length")
+	}
+	n := binary.LittleEndian.Uint64(head[:])
+	switch {
+	case n == 0 || n > maxSafetensorsHeader:
+		return nil, fmt.Errorf("not a safetensors file: header length %d, want 1 to %d", n, maxSafetensorsHeader)
+	case size >= 0 && n > uint64(size-8):
+		return nil, fmt.Errorf("header length %d, the file has %d bytes after it", n, size-8)
+	}
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return nil, fmt.Errorf("header length %d, the file ends before it: %v", n, err)
+	}
+	var entries map[string]json.RawMessage
+	if err := json.Unmarshal(buf, &entries); err != nil {
+		return nil, fmt.Errorf("header: %v", err)
+	}
+	h := &stHeader{meta: map[string]string{}, tensors: map[string]*safetensors.TensorInfo{}, start: 8 + int64(n)}
+	for _, name := range slices.Sorted(maps.Keys(entries)) {
+		if name == "__metadata__" {
+			if err := json.Unmarshal(entries[name], &h.meta); err != nil {
+				return nil, fmt.Errorf("header: __metadata__: want an object of strings: %v", err)
+			}
+			continue
+		}
+		info, err := tensorInfo(entries[name])
+		if err != nil {
+			return nil, fmt.Errorf("header: tensor %s: %v", name, err)
+		}
+		h.tensors[name] = info
+		numel := uint64(1)
+		for _, d := range info.Shape {
+			if d >= 1<<31 {
+				return nil, fmt.Errorf("tensor %s: shape %v, dimension %d is too large", name, info.Shape, d)
+			}
+			if hi, lo := bits.Mul64(numel, d); hi != 0 || lo > MaxSafetensorsBytes {
+				return nil, fmt.Errorf("tensor %s: shape %v holds more than %d values", name, info.Shape, uint64(MaxSafetensorsBytes))
+			}
+			numel *= d
+		}
+		s, e := info.DataOffsets[0], info.DataOffsets[1]
+		if e < s || e > MaxSafetensorsBytes || e-s != numel*info.DType.Size() {
+			return nil, fmt.Errorf("tensor %s: %s %v takes %d bytes, its data_offsets [%d, %d] do not hold them",
+				name, info.DType, info.Shape, numel*info.DType.Size(), s, e)
+		}
+	}
+	return h, nil
+}
+
+// tensorInfo decodes the header entry of a tensor: exactly the keys dtype,
+// shape and data_offsets (two offsets).
+func tensorInfo(raw json.RawMessage) (*safetensors.TensorInfo, error) {
+	var e struct {
+		DType       *string   `json:"dtype"`
+		Shape       *[]uint64 `json:"shape"`
+		DataOffsets []uint64  `json:"data_offsets"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return nil, err
+	}
+	if e.DType == nil || e.Shape == nil || len(e.DataOffsets) != 2 {
+		return nil, errors.New(`want the keys "dtype", "shape" and "data_offsets" (two offsets)`)
+	}
+	dt, err := safetensors.ParseDType(*e.DType)
+	if err != nil {
+		return nil, err
+	}
+	return &safetensors.TensorInfo{DType: dt, Shape: *e.Shape, DataOffsets: [2]uint64(e.DataOffsets)}, nil
+}
+
+// numElements returns the number of values of a tensor of shape s (checked
+// by readHeader).
+func numElements(s []uint64) uint64 {
+	n := uint64(1)
+	for _, d := range s {
+		n *= d
+	}
+	return n
+}
+
+// checkLayout checks that the tensors' byte ranges tile the data, from 0
+// without gap or overlap, and that the data fills the rest of the file (of
+// size bytes, −1 if unknown); it sets h.dataLen.
+func (h *stHeader) checkLayout(size int64) error {
+	names := slices.SortedFunc(maps.Keys(h.tensors), func(a, b string) int {
+		return cmp.Or(cmp.Compare(h.tensors[a].DataOffsets[0], h.tensors[b].DataOffsets[0]),
+			cmp.Compare(h.tensors[a].DataOffsets[1], h.tensors[b].DataOffsets[1]), strings.Compare(a, b))
+	})
+	end := uint64(0)
+	for i, name := range names {
+		s, e := h.tensors[name].DataOffsets[0], h.tensors[name].DataOffsets[1]
+		switch {
+		case s > end:
+			return fmt.Errorf("bytes %d to %d of the data belong to no tensor (before %s)", end, s, name)
+		case s < end:
+			return fmt.Errorf("tensors %s and %s overlap (data_offsets from %d)", names[i-1], name, s)
+		}
+		end = e
+	}
+	h.dataLen = end
+	if size >= 0 && uint64(size-h.start) != end {
+		return fmt.Errorf("the header describes %d bytes of tensor data, the file holds %d", end, size-h.start)
+	}
+	return nil
+}
+
+// readData reads the n bytes of data that follow the header from r and
+// checks that nothing follows them. For a file of known size (exact), the
+// buffer is allocated at once; otherwise it grows with what r delivers.
+func readData(r io.Reader, n uint64, exact bool) ([]byte, error) {
+	var data []byte
+	var err error
+	if exact {
+		data = make([]byte, n)
+		_, err = io.ReadFull(r, data)
+	} else {
+		data, err = io.ReadAll(io.LimitReader(r, int64(n)))
+		if err == nil && uint64(len(data)) < n {
+			err = io.ErrUnexpectedEOF
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %d bytes of tensor data: %v", n, err)
+	}
+	var one [1]byte
+	if k, _ := r.Read(one[:]); k > 0 {
+		return nil, fmt.Errorf("more data after the %d bytes the header describes", n)
+	}
+	return data, nil
+}
+
+// floats returns the values of a tensor's data of type F32 or F64 as
+// float64.
+func floats(dt safetensors.DType, raw []byte) []float64 {
+	if dt == safetensors.F32 {
 		out := make([]float64, len(raw)/4)
 		for i := range out {
 			out[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:])))
 		}
-		return out, nil
-	case safetensors.F64:
-		out := make([]float64, len(raw)/8)
-		for i := range out {
-			out[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
-		}
-		return out, nil
+		return out
 	}
-	return nil, fmt.Errorf("dtype %s, want F32 or F64", tv.DType())
+	out := make([]float64, len(raw)/8)
+	for i := range out {
+		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
+	}
+	return out
 }
 
 // vocabOrder returns the words of metadata key in their file order, prefix
