@@ -24,7 +24,7 @@ type Estimate struct {
 
 // Accuracy returns the mean accuracy of outcomes (seed → command →
 // correct) and its percentile interval from s.B pigeonhole bootstrap
-// resamples drawn from r (see the package comment).
+// resamples drawn from r (see the package comment; nested if s.Nested).
 //
 // The interval treats the seeds as a sample of training runs and the test
 // commands as a sample of commands like them. It is the plain percentile
@@ -60,7 +60,7 @@ func Accuracy(outcomes [][]bool, s Settings, r *rand.Rand) (Estimate, error) {
 	}
 	e := Estimate{Seeds: len(y), Commands: n}
 	e.Mean = float64(correct) / float64(int64(len(y))*int64(n))
-	e.Lo, e.Hi = newCrossed(y).interval(s, r)
+	e.Lo, e.Hi = interval(y, s, r)
 	return e, nil
 }
 

@@ -72,8 +72,12 @@ func newCrossed(y [][]int8) *crossed {
 // y_p[s] the seed-weighted value of column p, S n θ* = Σ_p W_p z_p.
 func (b *crossed) draw(r *rand.Rand) int64 {
 	clear(b.v)
-	for range b.seeds {
-		b.v[r.IntN(b.seeds)]++
+	if b.seeds == 1 {
+		b.v[0] = 1 // no draw: the nested bootstrap's per-seed resamples
+	} else {
+		for range b.seeds {
+			b.v[r.IntN(b.seeds)]++
+		}
 	}
 	for p, col := range b.cols {
 		var z int64
@@ -90,17 +94,51 @@ func (b *crossed) draw(r *rand.Rand) int64 {
 	return num
 }
 
-// interval returns the percentile interval of s's level from B resamples
-// of b: the j-th smallest and the j-th largest numerator divided by S n,
+// resampler draws a bootstrap numerator S n θ*.
+type resampler interface{ draw(*rand.Rand) int64 }
+
+// nested draws the numerators of the nested two-stage bootstrap: seeds
+// s*_1, …, s*_S uniformly, then for each the numerator of a resample of its
+// own commands, S n θ* = Σ_i Σ_c w^(i)_c y[s*_i][c] (each seed's commands
+// resampled by a one-seed crossed, with its binomial shortcut).
+type nested []*crossed
+
+func newNested(y [][]int8) nested {
+	b := make(nested, len(y))
+	for s := range y {
+		b[s] = newCrossed(y[s : s+1])
+	}
+	return b
+}
+
+func (b nested) draw(r *rand.Rand) int64 {
+	var num int64
+	for range b {
+		num += b[r.IntN(len(b))].draw(r)
+	}
+	return num
+}
+
+// newResampler returns the resampler of y under s.
+func newResampler(y [][]int8, s Settings) resampler {
+	if s.Nested {
+		return newNested(y)
+	}
+	return newCrossed(y)
+}
+
+// interval returns the percentile interval of s's level from s.B resamples
+// of y: the j-th smallest and the j-th largest numerator divided by S n,
 // j = ⌊(B+1)(1−Level)/2⌋ (so that the interval of −y is exactly the
 // negated interval of y).
-func (b *crossed) interval(s Settings, r *rand.Rand) (lo, hi float64) {
+func interval(y [][]int8, s Settings, r *rand.Rand) (lo, hi float64) {
+	b := newResampler(y, s)
 	nums := make([]int64, s.B)
 	for i := range nums {
 		nums[i] = b.draw(r)
 	}
 	slices.Sort(nums)
 	j := s.tail()
-	d := float64(int64(b.seeds) * int64(b.n))
+	d := float64(int64(len(y)) * int64(len(y[0])))
 	return float64(nums[j-1]) / d, float64(nums[s.B-j]) / d
 }

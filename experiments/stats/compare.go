@@ -77,7 +77,7 @@ func Compare(a, b [][]bool, s Settings, r *rand.Rand) (Comparison, error) {
 		}
 	}
 	c.Diff = float64(int64(c.Wins)-int64(c.Losses)) / float64(int64(len(a))*int64(n))
-	c.Lo, c.Hi = newCrossed(d).interval(s, r)
+	c.Lo, c.Hi = interval(d, s, r)
 	c.P = SignFlipP(c.Wins, c.Losses)
 	c.Resolved = c.Lo > 0 || c.Hi < 0
 	return c, nil

@@ -19,7 +19,9 @@
 // Resampling commands independently within each seed (a nested two-stage
 // bootstrap) would treat the seeds' command sets as independent samples and
 // understate the command-level variance by up to a factor S when errors are
-// shared across seeds; the tests measure this on simulated data.
+// shared across seeds; the tests measure this on simulated data. That
+// nested bootstrap is the right one when the seeds' test commands differ
+// (the simple split draws its test set by seed): Settings.Nested selects it.
 //
 // Every random draw comes from the *rand.Rand the caller passes; NewRand
 // derives one from a row's name, so a summary row's interval is the same

@@ -26,6 +26,14 @@ type Settings struct {
 	// Level is the nominal coverage of the intervals, in (0, 1); 0 means
 	// DefaultLevel.
 	Level float64
+
+	// Nested selects the nested two-stage bootstrap, for rows whose seeds
+	// were scored on different test commands (the simple split draws its
+	// test set by seed): seeds are resampled, then the commands of each
+	// chosen seed independently of the others. With shared test commands
+	// (every other split) leave it false: the pigeonhole bootstrap of the
+	// package comment applies one command resample to every seed.
+	Nested bool
 }
 
 // resolved returns s with its defaults filled in, or an error wrapping

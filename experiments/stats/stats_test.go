@@ -157,30 +157,18 @@ func simulate(r *rand.Rand, seeds, n int, a, sigmaC, tau float64) (y [][]bool, t
 	return y, phi(a / math.Sqrt(1+sigmaC*sigmaC+tau*tau))
 }
 
-// nestedInterval is the nested two-stage bootstrap (seeds, then commands
-// independently within each chosen seed), for comparison.
-func nestedInterval(y [][]bool, s Settings, r *rand.Rand) (lo, hi float64) {
-	s, _ = s.resolved()
-	S, n := len(y), len(y[0])
-	counts := make([]*binomial, S)
-	for i := range y {
-		k := 0
-		for _, ok := range y[i] {
-			if ok {
-				k++
-			}
-		}
-		counts[i] = newBinomial(n, k, n-k)
-	}
-	nums := make([]int64, s.B)
-	for b := range nums {
-		for range S {
-			nums[b] += int64(counts[r.IntN(S)].draw(r))
+// simulateNested draws a data set whose seeds see different commands:
+// P(y[s][c] = 1) = Φ(a + σc·z_sc + τ·u_s), z independent for every (s, c).
+func simulateNested(r *rand.Rand, seeds, n int, a, sigmaC, tau float64) (y [][]bool, truth float64) {
+	y = make([][]bool, seeds)
+	for s := range y {
+		u := r.NormFloat64()
+		y[s] = make([]bool, n)
+		for c := range y[s] {
+			y[s][c] = r.Float64() < phi(a+sigmaC*r.NormFloat64()+tau*u)
 		}
 	}
-	slices.Sort(nums)
-	j := s.tail()
-	return float64(nums[j-1]) / float64(S*n), float64(nums[s.B-j]) / float64(S*n)
+	return y, phi(a / math.Sqrt(1+sigmaC*sigmaC+tau*tau))
 }
 
 // TestCoverage measures how often the 95% interval contains the population
@@ -193,32 +181,38 @@ func TestCoverage(t *testing.T) {
 		t.Skip("simulation")
 	}
 	const sets = 200
-	cover := func(seeds, n int, a, sigmaC, tau float64, key string) (crossed, nested float64) {
+	type sim func(r *rand.Rand, seeds, n int, a, sigmaC, tau float64) ([][]bool, float64)
+	cover := func(f sim, seeds, n int, a, sigmaC, tau float64, key string) (crossed, nested float64) {
 		r := rand.New(rand.NewPCG(11, uint64(len(key))))
 		for i := range sets {
-			y, truth := simulate(r, seeds, n, a, sigmaC, tau)
-			e, err := Accuracy(y, Settings{}, NewRand(key, fmt.Sprint(i)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e.Lo <= truth && truth <= e.Hi {
-				crossed++
-			}
-			lo, hi := nestedInterval(y, Settings{}, NewRand(key, fmt.Sprint(i)))
-			if lo <= truth && truth <= hi {
-				nested++
+			y, truth := f(r, seeds, n, a, sigmaC, tau)
+			for _, nest := range []bool{false, true} {
+				e, err := Accuracy(y, Settings{Nested: nest}, NewRand(key, fmt.Sprint(i)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e.Lo <= truth && truth <= e.Hi && nest {
+					nested++
+				} else if e.Lo <= truth && truth <= e.Hi {
+					crossed++
+				}
 			}
 		}
 		return crossed / sets, nested / sets
 	}
-	c, n := cover(3, 300, 1.5, 1.5, 0.1, "commands")
-	t.Logf("3 seeds, command effects σc = 1.5, seed effects τ = 0.1: coverage pigeonhole %.3f, nested %.3f", c, n)
+	c, n := cover(simulate, 3, 300, 1.5, 1.5, 0.1, "commands")
+	t.Logf("3 seeds sharing commands, command effects σc = 1.5, seed effects τ = 0.1: coverage pigeonhole %.3f, nested %.3f", c, n)
 	if c < 0.90 {
 		t.Errorf("pigeonhole coverage %.3f < 0.90", c)
 	}
+	c, n = cover(simulateNested, 3, 300, 1.5, 1.5, 0.1, "nested")
+	t.Logf("3 seeds with their own commands, σc = 1.5, τ = 0.1: coverage pigeonhole %.3f, nested %.3f", c, n)
+	if n < 0.90 {
+		t.Errorf("nested coverage %.3f < 0.90", n)
+	}
 	for _, seeds := range []int{3, 5} {
-		c, n := cover(seeds, 300, 1, 0.5, 0.5, fmt.Sprint("seeds", seeds))
-		t.Logf("%d seeds, σc = 0.5, seed effects τ = 0.5: coverage pigeonhole %.3f, nested %.3f", seeds, c, n)
+		c, n := cover(simulate, seeds, 300, 1, 0.5, 0.5, fmt.Sprint("seeds", seeds))
+		t.Logf("%d seeds sharing commands, σc = 0.5, seed effects τ = 0.5: coverage pigeonhole %.3f, nested %.3f", seeds, c, n)
 	}
 }
 
@@ -290,18 +284,24 @@ func TestCompareSymmetric(t *testing.T) {
 	g := rand.New(rand.NewPCG(9, 9))
 	a := bernoulli(g, 400, 0.9, 0.7, 0.8)
 	b := bernoulli(g, 400, 0.85, 0.75, 0.8)
-	ab, err := Compare(a, b, Settings{}, NewRand("x"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ba, err := Compare(b, a, Settings{}, NewRand("x"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := Comparison{Diff: -ab.Diff, Lo: -ab.Hi, Hi: -ab.Lo, P: ab.P, Wins: ab.Losses, Losses: ab.Wins,
-		Seeds: ab.Seeds, Commands: ab.Commands, Resolved: ab.Resolved}
-	if ba != want {
-		t.Errorf("Compare(b, a) = %+v, want %+v", ba, want)
+	for _, nest := range []bool{false, true} {
+		s := Settings{Nested: nest}
+		ab, err := Compare(a, b, s, NewRand("x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ba, err := Compare(b, a, s, NewRand("x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := Comparison{Diff: -ab.Diff, Lo: -ab.Hi, Hi: -ab.Lo, P: ab.P, Wins: ab.Losses, Losses: ab.Wins,
+			Seeds: ab.Seeds, Commands: ab.Commands, Resolved: ab.Resolved}
+		if ba != want {
+			t.Errorf("nested %v: Compare(b, a) = %+v, want %+v", nest, ba, want)
+		}
+		if again, _ := Compare(a, b, s, NewRand("x")); again != ab {
+			t.Errorf("nested %v: Compare not deterministic: %+v, %+v", nest, ab, again)
+		}
 	}
 }
 
