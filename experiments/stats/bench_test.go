@@ -42,6 +42,21 @@ func BenchmarkAccuracy(b *testing.B) {
 	}
 }
 
+// BenchmarkAccuracyNested times the nested bootstrap of a 5 × 7,706 row.
+func BenchmarkAccuracyNested(b *testing.B) {
+	for _, acc := range []float64{0.5, 0.98} {
+		y := benchRow(acc, 1)
+		b.Run(fmt.Sprint("acc=", acc), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Accuracy(y, Settings{Nested: true}, NewRand("bench")); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
 // BenchmarkCompare times one paired comparison of two 5 × 7,706 rows.
 func BenchmarkCompare(b *testing.B) {
 	for _, acc := range [][2]float64{{0.98, 0.97}, {0.9, 0.7}, {0.98, 0.001}} {
