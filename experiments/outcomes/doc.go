@@ -17,14 +17,16 @@
 //	  "correct_bits": "ewM=",
 //	  "actions": "I_WALK=W I_LOOK=L I_RUN=R I_JUMP=J I_TURN_LEFT=l I_TURN_RIGHT=r",
 //	  "wrong": [
-//	    {"pred": "lJlJ", "eos": true, "commands": [2, 9]},
-//	    {"pred": "W", "eos": false, "commands": [7]}
-//	  ]
+//	["lJlJ",[2,9]],
+//	["W-",[7]]
+//	]
 //	}
 //
 // correct_bits is the standard base64 of ⌈n/8⌉ bytes, command i being bit
-// i mod 8 (least significant first) of byte ⌊i/8⌋. A wrong output is its
-// actions up to the first EOS, one letter each as "actions" says, and
-// whether it had an EOS at all; the entries are sorted by decreasing number
-// of commands, then by output, and list their commands in increasing order.
+// i mod 8 (least significant first) of byte ⌊i/8⌋. Each line of "wrong"
+// is one distinct wrong output and the increasing indices of the commands
+// that produced it; the output is written as its actions up to the first
+// EOS, one letter each as "actions" says, followed by "-" if it had no EOS
+// at all. The lines are sorted by decreasing number of commands, then by
+// output.
 package outcomes

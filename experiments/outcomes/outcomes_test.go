@@ -54,6 +54,12 @@ func TestRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(back, r) {
 			t.Errorf("n = %d: Read(Write(r)) = %+v, want %+v", n, back, r)
 		}
+		if err := r.Write(path + ".gz"); err != nil {
+			t.Fatal(err)
+		}
+		if z, err := Read(path + ".gz"); err != nil || !reflect.DeepEqual(z, r) {
+			t.Errorf("n = %d: gzipped round trip: %+v, %v", n, z, err)
+		}
 		got, err := back.Predictions(commands)
 		if err != nil {
 			t.Fatal(err)
@@ -122,10 +128,11 @@ func TestInvalid(t *testing.T) {
 		{"bits", func(m map[string]any) { m["correct_bits"] = "!!" }, "correct_bits"},
 		{"hash", func(m map[string]any) { m["commands_sha256"] = "abc" }, "commands_sha256"},
 		{"unknown key", func(m map[string]any) { m["extra"] = 1.0 }, "extra"},
-		{"letter", func(m map[string]any) { m["wrong"].([]any)[0].(map[string]any)["pred"] = "X" }, "wrong[0]"},
-		{"out of range", func(m map[string]any) { m["wrong"].([]any)[0].(map[string]any)["commands"] = []any{0.0, 99.0} }, "wrong[0]"},
-		{"right and wrong", func(m map[string]any) { m["wrong"].([]any)[0].(map[string]any)["commands"] = []any{0.0, 1.0} }, "wrong[0]"},
+		{"letter", func(m map[string]any) { m["wrong"].([]any)[0].([]any)[0] = "X" }, "wrong[0]"},
+		{"out of range", func(m map[string]any) { m["wrong"].([]any)[0].([]any)[1] = []any{0.0, 99.0} }, "wrong[0]"},
+		{"right and wrong", func(m map[string]any) { m["wrong"].([]any)[0].([]any)[1] = []any{0.0, 1.0} }, "wrong[0]"},
 		{"missing", func(m map[string]any) { m["wrong"] = []any{} }, "right and"},
+		{"not a pair", func(m map[string]any) { m["wrong"].([]any)[0] = []any{"W"} }, "[code, commands]"},
 	} {
 		path := filepath.Join(dir, tc.name+".json")
 		if err := r.Write(path); err != nil {

@@ -1,8 +1,10 @@
 package outcomes
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -47,11 +49,46 @@ var legend = func() string {
 	return b.String()
 }()
 
-// Wrong is one distinct wrong output and the commands that produced it.
+// Wrong is one distinct wrong output and the commands that produced it. In
+// the file it is the array [code, commands], code being Pred followed by
+// "-" if the output had no EOS.
 type Wrong struct {
-	Pred     string `json:"pred"`     // the actions before the first EOS, one letter each
-	EOS      bool   `json:"eos"`      // whether the output had an EOS
-	Commands []int  `json:"commands"` // indices into the test commands, increasing
+	Pred     string // the actions before the first EOS, one letter each
+	EOS      bool   // whether the output had an EOS
+	Commands []int  // indices into the test commands, increasing
+}
+
+// noEOS marks a code whose output had no EOS.
+const noEOS = "-"
+
+// MarshalJSON encodes w as [code, commands].
+func (w Wrong) MarshalJSON() ([]byte, error) {
+	code := w.Pred
+	if !w.EOS {
+		code += noEOS
+	}
+	return json.Marshal([]any{code, w.Commands})
+}
+
+// UnmarshalJSON decodes [code, commands].
+func (w *Wrong) UnmarshalJSON(data []byte) error {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	if len(raw) != 2 {
+		return fmt.Errorf("wrong output %s is not [code, commands]", data)
+	}
+	var code string
+	if err := json.Unmarshal(raw[0], &code); err != nil {
+		return fmt.Errorf("wrong output %s: %v", data, err)
+	}
+	if err := json.Unmarshal(raw[1], &w.Commands); err != nil {
+		return fmt.Errorf("wrong output %s: %v", data, err)
+	}
+	w.Pred, w.EOS = strings.CutSuffix(code, noEOS)
+	w.EOS = !w.EOS
+	return nil
 }
 
 // Record is the content of outcomes.json (see the package comment).
@@ -196,7 +233,9 @@ func (r *Record) Predictions(commands []string) ([]Prediction, error) {
 	return ps, nil
 }
 
-// Write writes r to path as indented JSON, atomically.
+// Write writes r to path as JSON, one wrong output a line, atomically;
+// gzipped (with an empty gzip header, so the bytes depend only on r and
+// the Go release's compress/flate) if path ends in ".gz".
 func (r *Record) Write(path string) error {
 	if err := r.check(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -209,14 +248,27 @@ func (r *Record) Write(path string) error {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		cs, _ := json.Marshal(w.Commands)
-		fmt.Fprintf(&buf, "\n    {\"pred\": %s, \"eos\": %v, \"commands\": %s}", quote(w.Pred), w.EOS, cs)
+		e, err := json.Marshal(w)
+		if err != nil {
+			return err
+		}
+		buf.WriteString("\n")
+		buf.Write(e)
 	}
 	if len(r.Wrong) > 0 {
-		buf.WriteString("\n  ")
+		buf.WriteString("\n")
 	}
 	buf.WriteString("]\n}\n")
-	return atomicfile.WriteFile(path, buf.Bytes(), 0o644)
+	if !strings.HasSuffix(path, ".gz") {
+		return atomicfile.WriteFile(path, buf.Bytes(), 0o644)
+	}
+	var zbuf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&zbuf, gzip.BestCompression)
+	zw.Write(buf.Bytes())
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, zbuf.Bytes(), 0o644)
 }
 
 func quote(s string) string {
@@ -224,15 +276,25 @@ func quote(s string) string {
 	return string(b)
 }
 
-// Read reads and checks the record at path (at most MaxBytes). Errors name
-// the file; an ill-formed record gives one wrapping ErrInvalid.
+// Read reads and checks the record at path (at most MaxBytes of JSON,
+// gunzipped first if the file starts with the gzip magic). Errors name the
+// file; an ill-formed record gives one wrapping ErrInvalid.
 func Read(path string) (*Record, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
+	br := bufio.NewReader(f)
+	var in io.Reader = br
+	if magic, _ := br.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+		}
+		in = zr
+	}
+	data, err := io.ReadAll(io.LimitReader(in, MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
