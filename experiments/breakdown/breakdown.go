@@ -25,7 +25,8 @@ func (g Group) Acc() float64 {
 	return float64(g.Correct) / float64(g.Commands)
 }
 
-// Accuracy returns the accuracy of ps in each class of key, sorted by key.
+// Accuracy returns the accuracy of ps in each class of key, in the order of
+// the classes (compareKeys).
 // An error of key is returned with the index of the prediction.
 func Accuracy(ps []outcomes.Prediction, key Key) ([]Group, error) {
 	idx := map[string]int{}
@@ -46,8 +47,35 @@ func Accuracy(ps []outcomes.Prediction, key Key) ([]Group, error) {
 			gs[j].Correct++
 		}
 	}
-	slices.SortFunc(gs, func(a, b Group) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(gs, func(a, b Group) int { return compareKeys(a.Key, b.Key) })
 	return gs, nil
+}
+
+// rank orders the classes of Form, Relation and Repetition as the package
+// comment lists them.
+var rank = map[string]int{
+	"S": 0, "S and S": 1, "S after S": 2,
+	"plain": 0, "opposite": 1, "around": 2, "opposite+around": 3,
+	"once": 0, "twice": 1, "thrice": 2, "twice+thrice": 3,
+}
+
+// compareKeys orders class keys part by part (the parts of a Class key
+// are separated by " | "): parts that rank lists by their rank, others as
+// strings (length buckets and "with"/"without" sort right as strings).
+func compareKeys(a, b string) int {
+	pa, pb := strings.Split(a, " | "), strings.Split(b, " | ")
+	for i := range min(len(pa), len(pb)) {
+		ra, okA := rank[pa[i]]
+		rb, okB := rank[pb[i]]
+		c := strings.Compare(pa[i], pb[i])
+		if okA && okB {
+			c = cmp.Compare(ra, rb)
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(pa), len(pb))
 }
 
 // WrongOutput is one distinct wrong output and how often it was given.

@@ -232,7 +232,7 @@ func TestErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantAcc := []Group{{Key: "S", Commands: 6, Correct: 1}, {Key: "S after S", Commands: 1}, {Key: "S and S", Commands: 1}}
+	wantAcc := []Group{{Key: "S", Commands: 6, Correct: 1}, {Key: "S and S", Commands: 1}, {Key: "S after S", Commands: 1}}
 	if !reflect.DeepEqual(acc, wantAcc) || acc[0].Acc() != 1.0/6 {
 		t.Errorf("Accuracy by Form = %+v, want %+v", acc, wantAcc)
 	}

@@ -154,6 +154,26 @@ func TestInvalid(t *testing.T) {
 	}
 }
 
+func TestMatrix(t *testing.T) {
+	ps, _ := fake(t, 20)
+	a, _ := FromPredictions(ps)
+	b, _ := FromPredictions(ps[1:])
+	c, _ := FromPredictions(append([]Prediction{ps[1], ps[0]}, ps[2:]...))
+	m, shared, err := Matrix([]*Record{a, a})
+	if err != nil || !shared || len(m) != 2 || !reflect.DeepEqual(m[0], a.CorrectSet()) {
+		t.Errorf("Matrix(a, a) = %v, %v, %v", m, shared, err)
+	}
+	if _, shared, err := Matrix([]*Record{a, c}); err != nil || shared {
+		t.Errorf("Matrix of reordered commands: shared %v, %v", shared, err)
+	}
+	if _, _, err := Matrix([]*Record{a, b}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Matrix of 20 and 19 commands: %v", err)
+	}
+	if _, _, err := Matrix(nil); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Matrix(nil): %v", err)
+	}
+}
+
 func TestReadPredictions(t *testing.T) {
 	ps, _ := fake(t, 30)
 	var buf bytes.Buffer

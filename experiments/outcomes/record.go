@@ -376,3 +376,25 @@ func (r *Record) check() error {
 	}
 	return nil
 }
+
+// Matrix returns the outcome matrix of the runs of one summary row, seed →
+// command → correct, the input of package stats, and whether every run was
+// scored on the same commands in the same order (equal CommandsSHA256): if
+// not (the simple split draws its test set by seed), the row needs the
+// nested bootstrap (stats.Settings.Nested). It returns an error wrapping
+// ErrInvalid if the runs have different numbers of commands or there are
+// none.
+func Matrix(rs []*Record) (m [][]bool, shared bool, err error) {
+	if len(rs) == 0 {
+		return nil, false, fmt.Errorf("%w: no records", ErrInvalid)
+	}
+	shared = true
+	for i, r := range rs {
+		if r.Commands != rs[0].Commands {
+			return nil, false, fmt.Errorf("%w: record %d has %d commands, record 0 has %d", ErrInvalid, i, r.Commands, rs[0].Commands)
+		}
+		shared = shared && r.CommandsSHA256 == rs[0].CommandsSHA256
+		m = append(m, r.CorrectSet())
+	}
+	return m, shared, nil
+}
