@@ -13,10 +13,13 @@ import (
 //
 // computed with correctly rounded products and quotients only (no exp, log
 // or fused operations), so the table, and every draw, is the same on every
-// machine. A draw is the least k with W(k) > u·W(N), W the cumulative sums
-// of w and u uniform in [0, 1): exact in distribution up to the rounding
-// of the table (each weight is within 2|k−k₀| roundings of its exact
-// value), with one Float64 per draw.
+// machine. The table stops where w falls below 2⁻⁷⁰ on either side, which
+// leaves out a probability below (N+1)·2⁻⁷⁰ < 10⁻¹⁶ for N < 10⁵: less than
+// the resolution 2⁻⁵³ of the uniform draws. A draw is the least k with
+// W(k) > u·W(hi), W the cumulative sums of w and u uniform in [0, 1):
+// exact in distribution up to the rounding of the table (each weight is
+// within 2|k−k₀| roundings of its exact value) and the tails left out,
+// with one Float64 per draw.
 type binomial struct {
 	lo  int       // the least k with a nonzero weight
 	cum []float64 // cum[i] = w(lo) + … + w(lo+i)
@@ -30,39 +33,49 @@ func newBinomial(N, a, b int) *binomial {
 	case b == 0:
 		return &binomial{lo: N, cum: []float64{1}}
 	}
-	w := binomialWeights(N, a, b)
-	lo, hi := 0, N
-	for w[lo] == 0 {
-		lo++
-	}
-	for w[hi] == 0 {
-		hi--
-	}
-	cum := make([]float64, hi-lo+1)
+	lo, cum := binomialWeights(N, a, b, tableFloor)
 	s := 0.0
-	for k := lo; k <= hi; k++ {
-		s = float64(s + w[k])
-		cum[k-lo] = s
+	for i, w := range cum {
+		s = float64(s + w)
+		cum[i] = s
 	}
 	return &binomial{lo: lo, cum: cum}
 }
 
-// binomialWeights returns w(0), …, w(N) of Bin(N, a/(a+b)), a, b > 0,
-// relative to the mode (see binomial); far tails underflow to 0.
-func binomialWeights(N, a, b int) []float64 {
-	w := make([]float64, N+1)
+// tableFloor is the relative weight below which binomial tables stop.
+const tableFloor = 0x1p-70
+
+// binomialWeights returns the weights w(lo), w(lo+1), … of Bin(N,
+// a/(a+b)), a, b > 0, relative to the mode (see binomial): those from the
+// mode outwards on either side until the first below floor, or 0.
+func binomialWeights(N, a, b int, floor float64) (lo int, w []float64) {
 	k0 := int((int64(N) + 1) * int64(a) / (int64(a) + int64(b)))
 	if k0 > N {
 		k0 = N
 	}
-	w[k0] = 1
-	for k := k0; k < N && w[k] != 0; k++ {
-		w[k+1] = float64(w[k] * (float64(int64(N-k)*int64(a)) / float64(int64(k+1)*int64(b))))
+	var up, down []float64
+	x := 1.0
+	for k := k0; k < N; k++ {
+		x = float64(x * (float64(int64(N-k)*int64(a)) / float64(int64(k+1)*int64(b))))
+		if x == 0 || x < floor {
+			break
+		}
+		up = append(up, x)
 	}
-	for k := k0; k > 0 && w[k] != 0; k-- {
-		w[k-1] = float64(w[k] * (float64(int64(k)*int64(b)) / float64(int64(N-k+1)*int64(a))))
+	x = 1.0
+	for k := k0; k > 0; k-- {
+		x = float64(x * (float64(int64(k)*int64(b)) / float64(int64(N-k+1)*int64(a))))
+		if x == 0 || x < floor {
+			break
+		}
+		down = append(down, x)
 	}
-	return w
+	w = make([]float64, 0, len(down)+1+len(up))
+	for i := len(down) - 1; i >= 0; i-- {
+		w = append(w, down[i])
+	}
+	w = append(append(w, 1), up...)
+	return k0 - len(down), w
 }
 
 // draw returns one draw of the distribution, using one r.Float64.

@@ -11,28 +11,32 @@ import (
 //
 // Commands with the same column (y[0][c], …, y[S−1][c]) are interchangeable,
 // so only the total multiplicity W_p of each distinct column p matters, and
-// (W_p) ~ Multinomial(n; n_p/n). It is drawn exactly in two steps: the most
-// frequent column's W_d ~ Bin(n, n_d/n) from a table (binomial), then the
-// other n − W_d draws uniformly among the n − n_d other commands. A resample
-// thus costs one table look-up, n − W_d ≈ n − n_d uniform draws and S seed
-// draws, instead of n: cheap when most commands are right (or wrong, or
-// agree) in every seed, as in most rows.
+// (W_p) ~ Multinomial(n; n_p/n). It is drawn exactly in steps, the columns
+// ordered by decreasing count n₁ ≥ n₂ ≥ …: W₁ ~ Bin(n, n₁/n) from a table
+// (binomial), W₂ ~ Bin(n − W₁, n₂/(n − n₁)) from a table kept for each
+// n − W₁ met, and the remaining n − W₁ − W₂ multiplicities by as many uniform
+// draws among the commands of the other columns. A resample thus costs two
+// table look-ups, about n − n₁ − n₂ uniform draws and S seed draws, instead
+// of n uniform draws: none when there are at most three columns (one seed,
+// paired or not), few when most commands are right, or wrong, or agree, in
+// every seed.
 type crossed struct {
 	seeds, n int
-	cols     [][]int8 // the distinct columns, in order of first appearance
-	dom      int      // the most frequent column (the first of those tied)
-	domCount *binomial
-	rest     []int32 // the column of every command whose column is not dom
-	v, z     []int64 // scratch: seed multiplicities, columns' seed-weighted values
+	cols     [][]int8 // the distinct columns, by decreasing count (ties in order of first appearance)
+	counts   []int    // their numbers of commands
+	first    *binomial
+	second   []*binomial // by n − W₁, made when first met
+	rest     []int32     // the column of every command of a column after the second
+	v, z     []int64     // scratch: seed multiplicities, columns' seed-weighted values
 }
 
 // newCrossed prepares the resampling of y, a seeds × n matrix (checked by
 // the caller).
 func newCrossed(y [][]int8) *crossed {
 	seeds, n := len(y), len(y[0])
-	b := &crossed{seeds: seeds, n: n}
 	index := map[string]int{}
-	colOf := make([]int32, n)
+	colOf := make([]int, n)
+	var cols [][]int8
 	var counts []int
 	key := make([]byte, seeds)
 	for c := range n {
@@ -41,30 +45,36 @@ func newCrossed(y [][]int8) *crossed {
 		}
 		p, ok := index[string(key)]
 		if !ok {
-			p = len(b.cols)
+			p = len(cols)
 			index[string(key)] = p
 			col := make([]int8, seeds)
 			for s := range seeds {
 				col[s] = y[s][c]
 			}
-			b.cols = append(b.cols, col)
+			cols = append(cols, col)
 			counts = append(counts, 0)
 		}
-		colOf[c] = int32(p)
+		colOf[c] = p
 		counts[p]++
 	}
-	for p, k := range counts {
-		if k > counts[b.dom] {
-			b.dom = p
-		}
+	order := make([]int, len(cols))
+	for p := range order {
+		order[p] = p
 	}
-	b.domCount = newBinomial(n, counts[b.dom], n-counts[b.dom])
+	slices.SortStableFunc(order, func(p, q int) int { return counts[q] - counts[p] })
+	rank := make([]int, len(cols))
+	b := &crossed{seeds: seeds, n: n, second: make([]*binomial, n+1)}
+	for i, p := range order {
+		rank[p] = i
+		b.cols, b.counts = append(b.cols, cols[p]), append(b.counts, counts[p])
+	}
+	b.first = newBinomial(n, b.counts[0], n-b.counts[0])
 	for _, p := range colOf {
-		if int(p) != b.dom {
-			b.rest = append(b.rest, p)
+		if rank[p] >= 2 {
+			b.rest = append(b.rest, int32(rank[p]))
 		}
 	}
-	b.v, b.z = make([]int64, seeds), make([]int64, len(b.cols))
+	b.v, b.z = make([]int64, seeds), make([]int64, len(cols))
 	return b
 }
 
@@ -86,10 +96,42 @@ func (b *crossed) draw(r *rand.Rand) int64 {
 		}
 		b.z[p] = z
 	}
-	k := b.domCount.draw(r)
-	num := int64(k) * b.z[b.dom]
-	for range b.n - k {
-		num += b.z[b.rest[r.IntN(len(b.rest))]]
+	w1 := b.first.draw(r)
+	num := int64(w1) * b.z[0]
+	left := b.n - w1
+	if left == 0 {
+		return num
+	}
+	if len(b.cols) == 2 {
+		return num + int64(left)*b.z[1]
+	}
+	t := b.second[left]
+	if t == nil {
+		t = newBinomial(left, b.counts[1], b.n-b.counts[0]-b.counts[1])
+		b.second[left] = t
+	}
+	w2 := t.draw(r)
+	num += int64(w2) * b.z[1]
+	// The other multiplicities: left − w2 uniform draws among rest, each
+	// from a 32-bit half of an r.Uint64 by Lemire's multiply-and-reject
+	// method (exact: a draw whose low half falls among the 2³² mod len(rest)
+	// biased values is redrawn).
+	n32 := uint64(len(b.rest))
+	reject := uint32(-uint32(n32) % uint32(n32))
+	var buf uint64
+	halves := 0
+	for todo := left - w2; todo > 0; {
+		if halves == 0 {
+			buf, halves = r.Uint64(), 2
+		}
+		m := (buf & 0xffffffff) * n32
+		buf >>= 32
+		halves--
+		if uint32(m) < reject {
+			continue
+		}
+		num += b.z[b.rest[m>>32]]
+		todo--
 	}
 	return num
 }

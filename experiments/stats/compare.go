@@ -130,13 +130,16 @@ func SignFlipP(wins, losses int) float64 {
 // signFlipFloat is min(1, 2·P(X ≥ k)), X ~ Bin(m, 1/2), summed from the
 // weights of binomialWeights, smallest first.
 func signFlipFloat(m, k int) float64 {
-	w := binomialWeights(m, 1, 1)
+	lo, w := binomialWeights(m, 1, 1, 0)
 	var total, tail float64
-	for j := m; j >= 0; j-- {
+	for j := len(w) - 1; j >= 0; j-- {
 		total = float64(total + w[j])
-		if j == k {
+		if lo+j == k {
 			tail = total
 		}
+	}
+	if k > lo+len(w)-1 { // beyond the weights that did not underflow
+		tail = 0
 	}
 	return min(1, float64(2*tail)/total)
 }
