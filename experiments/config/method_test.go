@@ -28,7 +28,7 @@ func TestMethodRegistry(t *testing.T) {
 // TestREADMEMethodTable checks that the README's table of methods is
 // MethodTable's; -update rewrites it.
 func TestREADMEMethodTable(t *testing.T) {
-	const path, begin, end = "../../README.md", "<!-- methods: MethodTable, go test ./experiments -run READMEMethodTable -update -->\n", "<!-- /methods -->"
+	const path, begin, end = "../../README.md", "<!-- methods: MethodTable, go test ./experiments/config -run READMEMethodTable -update -->\n", "<!-- /methods -->"
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
