@@ -78,6 +78,7 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
 	}
+	order := keyOrder(md) // the file's axis order, which -set keeps
 	if len(sets) > 0 {
 		for _, s := range sets {
 			if err := set(doc, s); err != nil {
@@ -96,6 +97,7 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 	if sw.Axes, err = axes(doc, md); err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
 	}
+	sortAxes(sw.Axes, order)
 	whens, err := whenTables(doc, sw.Axes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
@@ -192,6 +194,35 @@ func axes(doc map[string]any, md toml.MetaData) ([]Axis, error) {
 		as = append(as, Axis{Key: key, Values: list})
 	}
 	return as, nil
+}
+
+// keyOrder returns the position of each key of a decoded document in its
+// file, the plural axis keys (splits, groups) under their singular name as
+// Axis.Key has them.
+func keyOrder(md toml.MetaData) map[string]int {
+	order := map[string]int{}
+	for i, k := range md.Keys() {
+		key := k.String()
+		if key == "splits" || key == "groups" {
+			key = strings.TrimSuffix(key, "s")
+		}
+		order[key] = i
+	}
+	return order
+}
+
+// sortAxes orders as by the position of their keys in the file (order),
+// axes that -set made of keys the file did not have last, stably: -set
+// re-encodes the document, which sorts its keys, but an axis keeps its
+// place and so its cells keep their names.
+func sortAxes(as []Axis, order map[string]int) {
+	pos := func(a Axis) int {
+		if i, ok := order[a.Key]; ok {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortStableFunc(as, func(a, b Axis) int { return pos(a) - pos(b) })
 }
 
 // A when is a [[when]] table: the axis values it applies to, and the keys it

@@ -121,6 +121,31 @@ func TestSet(t *testing.T) {
 	}
 }
 
+// TestSetKeepsAxisOrder: -set on a sweep keeps its axes in the file's order
+// (the cells keep their names, so their results are found), and an axis
+// that -set adds comes last.
+func TestSetKeepsAxisOrder(t *testing.T) {
+	path := writeConfig(t, sweepBase+`splits = ["add_jump", "around_right"]
+groups = ["verb", "identity"]
+`)
+	for _, sets := range [][]string{nil, {`groups=["identity"]`}, {`groups=["identity"]`, `splits=["around_right"]`}} {
+		sw, err := LoadSweep(path, append(sets, "tune.lr=[1e-3, 2e-3]"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, a := range sw.Axes {
+			keys = append(keys, a.Key)
+		}
+		if got := strings.Join(keys, ","); got != "split,group,tune.lr" {
+			t.Errorf("-set %q: axes %s, want split,group,tune.lr", sets, got)
+		}
+		if dir := sw.Cells[len(sw.Cells)-1].Dir; dir != "sw/around_right_identity_0.002" {
+			t.Errorf("-set %q: last cell %s, want sw/around_right_identity_0.002", sets, dir)
+		}
+	}
+}
+
 // TestSweepBadInput: axes and [[when]] tables that mean nothing are errors.
 func TestSweepBadInput(t *testing.T) {
 	for _, text := range []string{
