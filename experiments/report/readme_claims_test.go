@@ -1,0 +1,207 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// committed reads the committed results under results/ for the README's
+// claims.
+type committed struct {
+	t    *testing.T
+	root string
+}
+
+// csvRows reads results/DIR/FILE as rows keyed by column name.
+func (c committed) csvRows(dir, file string) []map[string]string {
+	c.t.Helper()
+	f, err := os.Open(filepath.Join(c.root, dir, file))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1 // walltime.csv's last line names the invocation with a comma
+	recs, err := r.ReadAll()
+	if err != nil || len(recs) == 0 {
+		c.t.Fatalf("%s/%s: %v (no header?)", dir, file, err)
+	}
+	var rows []map[string]string
+	for _, rec := range recs[1:] {
+		row := map[string]string{}
+		for i, name := range recs[0] {
+			if i < len(rec) {
+				row[name] = rec[i]
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// find returns the rows of results/DIR/FILE whose columns have the values
+// of kv (name, value, name, value, …); it fails the test if there are none.
+func (c committed) find(dir, file string, kv ...string) []map[string]string {
+	c.t.Helper()
+	var out []map[string]string
+	for _, row := range c.csvRows(dir, file) {
+		ok := true
+		for i := 0; i < len(kv); i += 2 {
+			ok = ok && row[kv[i]] == kv[i+1]
+		}
+		if ok {
+			out = append(out, row)
+		}
+	}
+	if len(out) == 0 {
+		c.t.Fatalf("%s/%s: no row with %v", dir, file, kv)
+	}
+	return out
+}
+
+// num parses a number of a CSV cell.
+func (c committed) num(s string) float64 {
+	c.t.Helper()
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		c.t.Fatalf("not a number: %q", s)
+	}
+	return x
+}
+
+// column returns the numbers of column col of the rows of results/DIR/FILE
+// matching kv.
+func (c committed) column(col, dir, file string, kv ...string) []float64 {
+	c.t.Helper()
+	var xs []float64
+	for _, row := range c.find(dir, file, kv...) {
+		xs = append(xs, c.num(row[col]))
+	}
+	return xs
+}
+
+// mean is the test_acc_mean of a summary row.
+func (c committed) mean(dir, cell, method string) float64 {
+	c.t.Helper()
+	return c.column("test_acc_mean", dir, "summary.csv", "cell", cell, "method", method)[0]
+}
+
+// result reads results/DIR/runs/ID/result.json.
+func (c committed) result(dir, id string) map[string]any {
+	c.t.Helper()
+	b, err := os.ReadFile(filepath.Join(c.root, dir, "runs", id, "result.json"))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		c.t.Fatal(err)
+	}
+	return m
+}
+
+// span writes the smallest and largest of xs with prec decimals, "a–b", or
+// one number if they print alike.
+func span(prec int, xs ...float64) string {
+	lo, hi := slices.Min(xs), slices.Max(xs)
+	a, b := strconv.FormatFloat(lo, 'f', prec, 64), strconv.FormatFloat(hi, 'f', prec, 64)
+	if a == b {
+		return a
+	}
+	return a + "–" + b
+}
+
+// signed writes x with prec decimals and its sign, the minus as "−".
+func signed(prec int, x float64) string {
+	s := strconv.FormatFloat(math.Abs(x), 'f', prec, 64)
+	if math.Round(x*math.Pow10(prec)) < 0 {
+		return "−" + s
+	}
+	return "+" + s
+}
+
+// minutes writes seconds as minutes with one decimal.
+func minutes(xs ...float64) string {
+	for i := range xs {
+		xs[i] /= 60
+	}
+	return span(1, xs...)
+}
+
+// TestREADMEClaims checks the numbers of the README's prose against the
+// committed results: each claim is a phrase formatted from the committed
+// summaries, comparisons, coverages, wall times and result.json files, and
+// the README must contain it word for word (line breaks aside). A result
+// that moves a number fails here until the README says the new one.
+func TestREADMEClaims(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := strings.Join(strings.Fields(string(b)), " ")
+	c := committed{t: t, root: "../../results"}
+	for _, claim := range readmeClaims(c) {
+		if !strings.Contains(readme, claim) {
+			t.Errorf("README.md does not say %q, which the committed results give", claim)
+		}
+	}
+}
+
+// cells are the reference tables' cells.
+var cells = []string{"rnn", "gru", "lstm"}
+
+// readmeClaims returns the README's phrases that state committed numbers.
+func readmeClaims(c committed) []string {
+	var claims []string
+	add := func(format string, args ...any) { claims = append(claims, fmt.Sprintf(format, args...)) }
+
+	// Plain training against equi-tuning.
+	var plainJump, plainRight, eqJump, eqRight []float64
+	for _, cell := range cells {
+		for _, m := range []string{"pretrained", "finetune"} {
+			plainJump = append(plainJump, c.mean("add_jump", cell, m))
+			plainRight = append(plainRight, c.mean("around_right", cell, m))
+		}
+		eqJump = append(eqJump, c.mean("add_jump", cell, "equitune"))
+		eqRight = append(eqRight, c.mean("around_right", cell, "equitune"))
+	}
+	add("Pretrained and fine-tuned models stay at %s on add_jump and %s on around_right", span(3, plainJump...), span(2, plainRight...))
+	add("equi-tuning reaches %s on add_jump (group `verb`) and %s on around_right (group `direction`)", span(2, eqJump...), span(2, eqRight...))
+
+	// Costs per LSTM seed: pretraining plus tuning, or the from-scratch training.
+	var underVerb, underVerb4, scratch []float64
+	for s := range 3 {
+		p := c.column("seconds", "add_jump", "walltime.csv", "run", fmt.Sprintf("pretrain-addprim_jump-lstm-s%d", s))[0]
+		underVerb = append(underVerb, p+c.column("seconds", "add_jump", "walltime.csv", "run", fmt.Sprintf("addprim_jump-lstm-s%d-equitune", s))[0])
+		underVerb4 = append(underVerb4, p+c.column("seconds", "atlas/addprim_jump_verb4", "walltime.csv", "run", fmt.Sprintf("addprim_jump-lstm-s%d-equitune", s))[0])
+		scratch = append(scratch, c.column("seconds", "add_jump_gequivariant", "walltime.csv", "run", fmt.Sprintf("addprim_jump-lstm-s%d-gequivariant", s))[0])
+	}
+	add("Per LSTM seed on this 2-core VM: %s min (equi-tuning under `verb`), %s min (under `verb4`, tuned on an older, slower binary), %s min (from scratch).",
+		minutes(underVerb...), minutes(underVerb4...), minutes(scratch...))
+
+	// Selection: where the add_jump equi-tuning runs peaked.
+	late := 0
+	for _, cell := range cells {
+		for s := range 3 {
+			r := c.result("add_jump", fmt.Sprintf("addprim_jump-%s-s%d-equitune", cell, s))
+			if r["best_step"].(float64) >= r["tune_iterations"].(float64)-500 {
+				late++
+			}
+		}
+	}
+	add("%d of the 9 add_jump equi-tuning runs under `verb` selected their last or second-to-last checkpoint", late)
+
+	// Coverage.
+	cov := c.column("test_coverage", "add_jump", "coverage.csv", "group", "verb")
+	add("under `verb` it covers %.0f%% of add_jump's test set (the commands without `run`), while the equi-tuned LSTM gets %.3f of it right.",
+		100*cov[0], c.mean("add_jump", "lstm", "equitune"))
+	return claims
+}
