@@ -96,9 +96,7 @@ func deriveRun(l runner.Layout, res *runner.Result) (wrote bool, err error) {
 	}
 	if have != nil {
 		if !reflect.DeepEqual(have, rec) {
-			return false, fmt.Errorf("%s disagrees with %s: %d of %d commands right (commands SHA-256 %.12s…), the predictions %d of %d (%.12s…), "+
-				"or their wrong outputs differ", recPath, predPath, have.Correct, have.Commands, have.CommandsSHA256,
-				rec.Correct, rec.Commands, rec.CommandsSHA256)
+			return false, fmt.Errorf("%s disagrees with %s: %s", recPath, predPath, difference(have, rec))
 		}
 		return false, nil
 	}
@@ -106,4 +104,20 @@ func deriveRun(l runner.Layout, res *runner.Result) (wrote bool, err error) {
 		return false, err
 	}
 	return true, rec.Write(recPath)
+}
+
+// difference says how the record have first differs from rec, that of the
+// predictions.
+func difference(have, rec *outcomes.Record) string {
+	if have.Commands != rec.Commands || have.CommandsSHA256 != rec.CommandsSHA256 {
+		return fmt.Sprintf("its %d test commands (SHA-256 %.12s…) are not the predictions' %d (%.12s…)",
+			have.Commands, have.CommandsSHA256, rec.Commands, rec.CommandsSHA256)
+	}
+	a, b := have.CorrectSet(), rec.CorrectSet()
+	for i := range a {
+		if a[i] != b[i] {
+			return fmt.Sprintf("command %d is right in one and wrong in the other (%d and %d right in all)", i, have.Correct, rec.Correct)
+		}
+	}
+	return "their wrong outputs differ"
 }
