@@ -70,8 +70,8 @@ type Atlas struct {
 
 // ReadAtlas reads the results of every cell of the atlas sweep sw under out
 // (a cell without results has no rows) with their outcomes and intervals
-// (withOutcomes), and computes the test coverage of
-// each group on each split, over the cells' seeds.
+// (withOutcomes), and computes the test coverage of each group on each
+// split, over the cells' seeds.
 func ReadAtlas(sw *config.Sweep, out string) (*Atlas, error) {
 	if !isAtlas(sw) {
 		return nil, fmt.Errorf("%w: %s is not an atlas: its axes are not split and group", config.ErrConfig, sw.Name)

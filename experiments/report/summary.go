@@ -126,8 +126,8 @@ type summaryFile struct {
 // WriteSummary writes summary.csv, summary.md (with the group coverage),
 // coverage.csv and, if its methods share pretrainings, comparisons.csv and
 // comparisons.md of the experiment's finished runs and its plots, from the
-// results ReadResults accepts and their outcomes; it returns the rows (none if no run has
-// finished) and the results it rejected. Concurrent writers take turns (a
+// results ReadResults accepts and their outcomes; it returns the rows (none
+// if no run has finished) and the results it rejected. Concurrent writers take turns (a
 // lock under results/.cache), and each removes what killed ones left behind.
 func WriteSummary(c *config.Config, l runner.Layout) (rows []Row, rejected []error, err error) {
 	rs, rejected, err := runner.ReadResults(c, l, runner.Expand(c))
