@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scan-equitune/equitune/experiments/outcomes"
 	"github.com/scan-equitune/equitune/experiments/runner"
 	"github.com/scan-equitune/equitune/internal/scantest"
 	"github.com/scan-equitune/equitune/seq2seq"
@@ -73,7 +74,7 @@ eval_every = 10
 		if math.Abs(res.TestAcc-c.want) > 0.002 {
 			t.Errorf("%s: test accuracy %.4f, the reference's %.4f", c.run, res.TestAcc, c.want)
 		}
-		preds := readPredictions(t, filepath.Join(runs, c.run, runner.PredictionsFile))
+		preds := readPredictions(t, filepath.Join(runs, c.run, outcomes.PredictionsFile))
 		if len(preds) != len(lines) {
 			t.Fatalf("%s: %d predictions for %d reference lines", c.run, len(preds), len(lines))
 		}
@@ -122,7 +123,7 @@ eval_every = 10
 // agrees reports whether a prediction reads as the reference line want
 // (actions, then EOS if one was emitted; without one, the reference reads
 // the first 49 ids).
-func agrees(p runner.Prediction, want string) bool {
+func agrees(p outcomes.Prediction, want string) bool {
 	if w, ok := strings.CutSuffix(want, "EOS"); ok {
 		return p.EOS && p.Pred == strings.TrimSpace(w)
 	}
@@ -141,7 +142,7 @@ func referenceLines(t *testing.T, path string) map[string]scantest.ReferenceLine
 }
 
 // readPredictions reads a predictions file.
-func readPredictions(t *testing.T, path string) []runner.Prediction {
+func readPredictions(t *testing.T, path string) []outcomes.Prediction {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -152,10 +153,10 @@ func readPredictions(t *testing.T, path string) []runner.Prediction {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ps []runner.Prediction
+	var ps []outcomes.Prediction
 	dec := json.NewDecoder(zr)
 	for {
-		var p runner.Prediction
+		var p outcomes.Prediction
 		if err := dec.Decode(&p); err == io.EOF {
 			return ps
 		} else if err != nil {

@@ -6,11 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/scan-equitune/equitune/experiments/config"
+	"github.com/scan-equitune/equitune/experiments/outcomes"
 	"github.com/scan-equitune/equitune/experiments/runner"
 )
 
@@ -116,6 +118,7 @@ func TestEndToEnd(t *testing.T) {
 			res.PretrainIterations != c.Pretrain.Iterations || res.Model.Group == nil) {
 			t.Errorf("%s: bad gequivariant result %+v", r.ID(), res)
 		}
+		checkOutcomes(t, l, &res)
 		st, _ := os.Stat(l.Result(r))
 		mtimes[l.Result(r)] = st.ModTime()
 	}
@@ -124,8 +127,13 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
-	if lines[0] != "split,cell,method,n_seeds,test_acc_mean,test_acc_std" || len(lines) != 1+len(c.Methods) {
+	if lines[0] != "split,cell,method,n_seeds,test_acc_mean,test_acc_std,ci95_lo,ci95_hi" || len(lines) != 1+len(c.Methods) {
 		t.Errorf("summary.csv:\n%s", csv)
+	}
+	for _, line := range lines[1:] {
+		if strings.HasSuffix(line, ",,") {
+			t.Errorf("summary.csv: no interval in %q", line)
+		}
 	}
 	for _, f := range []string{"summary.md", "../../plots/tiny_accuracy.png", "../../plots/tiny_curves.png",
 		"../../plots/tiny_accuracy.svg", "../../plots/tiny_curves.svg"} {
@@ -140,6 +148,24 @@ func TestEndToEnd(t *testing.T) {
 		if st, _ := os.Stat(p); !st.ModTime().Equal(m) {
 			t.Errorf("%s was rewritten", p)
 		}
+	}
+}
+
+// checkOutcomes checks that the run of res wrote its outcomes file, the
+// record of its predictions, with its test accuracy.
+func checkOutcomes(t *testing.T, l runner.Layout, res *runner.Result) {
+	t.Helper()
+	rec, err := outcomes.Read(l.Outcomes(res.RunID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := outcomes.ReadPredictions(filepath.Join(filepath.Dir(l.Outcomes(res.RunID)), runner.PredictionsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := outcomes.FromPredictions(ps)
+	if err != nil || !reflect.DeepEqual(rec, want) || float64(rec.Correct)/float64(rec.Commands) != res.TestAcc {
+		t.Errorf("%s: outcomes %d of %d right, test_acc %v; the predictions' record %+v (%v)", res.RunID, rec.Correct, rec.Commands, res.TestAcc, want, err)
 	}
 }
 

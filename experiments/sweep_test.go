@@ -58,7 +58,7 @@ func TestSweepRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
-	if lines[0] != "tune_lr,split,cell,method,n_seeds,test_acc_mean,test_acc_std" || len(lines) != 1+2*len(cell.Config.Methods) ||
+	if lines[0] != "tune_lr,split,cell,method,n_seeds,test_acc_mean,test_acc_std,ci95_lo,ci95_hi" || strings.HasSuffix(lines[1], ",,") || len(lines) != 1+2*len(cell.Config.Methods) ||
 		!strings.HasPrefix(lines[len(lines)-1], "0.002,addprim_jump,gru,gequivariant,1,") {
 		t.Errorf("the sweep's summary.csv:\n%s", csv)
 	}

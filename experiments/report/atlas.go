@@ -64,13 +64,14 @@ type Atlas struct {
 	Name     string                // the sweep's name, e.g. "atlas_quick"
 	Splits   []string              // in the order of the sweep's axis
 	Groups   []string              // in the order of the sweep's axis, the trivial group first
-	Rows     map[[2]string][]Row   // (split, group) → the experiment's summary rows
+	Rows     map[[2]string][]Row   // (split, group) → the experiment's summary rows, with their outcomes
 	Coverage map[[2]string]float64 // (split, group) → test coverage (mean over seeds)
 }
 
 // ReadAtlas reads the results of every cell of the atlas sweep sw under out
-// (a cell without results has no rows) and computes the test coverage of
-// each group on each split, over the cells' seeds.
+// (a cell without results has no rows) with their outcomes and intervals
+// (withOutcomes), and computes the test coverage of each group on each
+// split, over the cells' seeds.
 func ReadAtlas(sw *config.Sweep, out string) (*Atlas, error) {
 	if !isAtlas(sw) {
 		return nil, fmt.Errorf("%w: %s is not an atlas: its axes are not split and group", config.ErrConfig, sw.Name)
@@ -85,12 +86,16 @@ func ReadAtlas(sw *config.Sweep, out string) (*Atlas, error) {
 	for i, split := range a.Splits {
 		cells := sw.Cells[i*len(a.Groups) : (i+1)*len(a.Groups)] // the first axis varies slowest
 		for j, cell := range cells {
-			c := cell.Config
-			rs, _, err := runner.ReadResults(c, runner.CellLayout(out, cell), runner.Expand(c)) // results of other settings are left out
+			c, l := cell.Config, runner.CellLayout(out, cell)
+			rs, _, err := runner.ReadResults(c, l, runner.Expand(c)) // results of other settings are left out
 			if err != nil {
 				return nil, err
 			}
-			a.Rows[[2]string{split, a.Groups[j]}] = summarize(rs)
+			rows := summarize(rs)
+			if err := withOutcomes(c.Name, l, rows); err != nil {
+				return nil, err
+			}
+			a.Rows[[2]string{split, a.Groups[j]}] = rows
 		}
 		seeds := cells[0].Config.Seeds
 		for _, seed := range seeds {
@@ -114,7 +119,8 @@ func ReadAtlas(sw *config.Sweep, out string) (*Atlas, error) {
 // DrawAtlas writes the tables and draws the figures of the atlas sweep
 // prefix.toml (atlas or atlas_quick) from the results under out (the atlas
 // subcommand):
-// OUT/results/PREFIX/summary.{csv,md}, OUT/plots/PREFIX_heatmap.{png,svg}
+// OUT/results/PREFIX/summary.{csv,md}, OUT/results/PREFIX/comparisons.{csv,md},
+// OUT/plots/PREFIX_heatmap.{png,svg}
 // and OUT/plots/PREFIX_gain.{png,svg}. It returns the exit status.
 func DrawAtlas(prefix, out string, stdout, stderr io.Writer) int {
 	sw, err := config.LoadSweep(prefix+".toml", nil)
@@ -147,6 +153,10 @@ func writeAtlas(sw *config.Sweep, out string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, filepath.Join(dir, "summary.md"))
+	if err := writeAtlasComparisons(a, sw, dir); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, filepath.Join(dir, "comparisons.md"))
 	if err := os.MkdirAll(filepath.Join(out, "plots"), 0o755); err != nil {
 		return err
 	}

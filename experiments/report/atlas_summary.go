@@ -18,10 +18,11 @@ func atlasMethods() []string {
 
 // atlasCSV formats the atlas as one table, a row per (split, group, cell,
 // method) with a result: the group's test coverage (mean over seeds) and the
-// test accuracy, mean and sample std over seeds.
+// test accuracy, mean and sample std over seeds and 95% interval (empty if
+// a seed has no outcomes).
 func atlasCSV(a *Atlas) string {
 	var b strings.Builder
-	b.WriteString("split,group,test_coverage,cell,method,n_seeds,test_acc_mean,test_acc_std\n")
+	b.WriteString("split,group,test_coverage,cell,method,n_seeds,test_acc_mean,test_acc_std,ci95_lo,ci95_hi\n")
 	cells := a.cells()
 	for _, split := range a.Splits {
 		for _, g := range a.Groups {
@@ -29,7 +30,8 @@ func atlasCSV(a *Atlas) string {
 			for _, cell := range cells {
 				for _, r := range a.Rows[k] {
 					if r.Cell == cell {
-						fmt.Fprintf(&b, "%s,%s,%.4f,%s,%s,%d,%.4f,%.4f\n", split, g, a.Coverage[k], cell, r.Method, r.N, r.Mean, r.Std)
+						fmt.Fprintf(&b, "%s,%s,%.4f,%s,%s,%d,%.4f,%.4f,%s\n", split, g, a.Coverage[k], cell, r.Method, r.N, r.Mean, r.Std,
+							formatInterval(r))
 					}
 				}
 			}
@@ -53,9 +55,10 @@ func atlasMarkdown(a *Atlas, sw *config.Sweep) string {
 		"Written by `experiments -atlas %s` from results/%s_<split>_<group>/. "+
 		"Test coverage: the fraction of test commands c with g·c among the training commands for some g ∈ G (mean over seeds). "+
 		"Test accuracy (exact match) of the best-validation model, mean ± sample std over the seeds with a result. "+
-		"Gain: equitune under the group minus finetune.\n",
+		"Gain: equitune under the group minus finetune. summary.csv adds each accuracy's %s; "+
+		"comparisons.md compares every method with the trivial group's baselines, pairing their pretrainings.\n",
 		a.Name, about, c.Seeds, c.Pretrain.Iterations, c.Pretrain.Batch,
-		c.Tune.Iterations, c.Tune.Batch, a.Name, a.Name)
+		c.Tune.Iterations, c.Tune.Batch, a.Name, a.Name, intervalMethod)
 	ms := atlasMethods()
 	for _, cell := range a.cells() {
 		fmt.Fprintf(&b, "\n## %s\n\n| split | group | test coverage | %s | gain |\n|---|---|---:|%s---:|\n",

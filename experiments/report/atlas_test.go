@@ -1,7 +1,10 @@
 package report
 
 import (
+	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -127,5 +130,46 @@ func TestReadAtlas(t *testing.T) {
 	}
 	if c := a.Coverage[[2]string{"addprim_jump", "verb"}]; math.Abs(c-5942.0/7706) > 1e-12 {
 		t.Errorf("coverage of addprim_jump under verb: %g", c)
+	}
+}
+
+// TestAtlasComparisonsGolden writes the quick atlas's tables from four
+// results on addprim_jump, three with outcomes, and checks
+// comparisons.csv against its golden file: equitune under verb against
+// both baselines of the trivial group; equizero, without outcomes, left
+// out, as comparisons.md says. summary.csv has the intervals.
+func TestAtlasComparisonsGolden(t *testing.T) {
+	out := t.TempDir()
+	sw, err := config.LoadSweep("atlas_quick.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range []struct {
+		group, method string
+		acc           float64
+		outcomes      bool
+	}{{"identity", "pretrained", 0.02, true}, {"identity", "finetune", 0.05, true}, {"verb", "equitune", 0.8, true}, {"verb", "equizero", 0.7, false}} {
+		cell := atlasCell(t, "atlas_quick", "addprim_jump", r.group)
+		run := runner.Run{Method: r.method, Split: "addprim_jump", Cell: "rnn", Seed: 0}
+		synthRun{run: run, right: synthRight(300, r.acc, uint64(i)), prefix: "jump", outcomes: r.outcomes}.write(t, cell.Config, runner.CellLayout(out, cell))
+	}
+	if err := writeAtlas(sw, out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(out, "results", sw.Name)
+	csv, err := os.ReadFile(filepath.Join(dir, "comparisons.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGoldenText(t, "atlas_comparisons.csv.golden", string(csv))
+	md, _ := os.ReadFile(filepath.Join(dir, "comparisons.md"))
+	if !strings.Contains(string(md), "Left out, as a seed of one of the methods has no outcomes file") ||
+		!strings.Contains(string(md), "verb/equizero − identity/finetune (addprim_jump, rnn)") {
+		t.Errorf("comparisons.md:\n%s", md)
+	}
+	summary, _ := os.ReadFile(filepath.Join(dir, "summary.csv"))
+	if !strings.Contains(string(summary), "\naddprim_jump,verb,0.7711,rnn,equitune,1,0.8000,0.0000,0.7533,0.8433\n") ||
+		!strings.Contains(string(summary), "\naddprim_jump,verb,0.7711,rnn,equizero,1,0.6867,0.0000,,\n") {
+		t.Errorf("summary.csv:\n%s", summary)
 	}
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"image/color"
+	"slices"
 
 	"github.com/scan-equitune/equitune/experiments/config"
 	"gonum.org/v1/plot"
@@ -14,11 +15,17 @@ import (
 
 // PlotAccuracy draws the test accuracy of rows as bars grouped by cell, a
 // colour per method (MethodColor): a bar is the mean over seeds, its whisker
-// ± one standard deviation (cut by the axis at 0 and 1), and a dot on it is
-// one seed's accuracy. It writes base.png and base.svg.
+// the row's 95% interval (Row.Interval) if every row has one, else ± one
+// standard deviation (cut by the axis at 0 and 1), as the title says, and a
+// dot on it is one seed's accuracy. It writes base.png and base.svg.
 func PlotAccuracy(c *config.Config, rows []Row, base string) error {
 	const width, height = 8 * vg.Inch, 4 * vg.Inch
-	f := newFigure(c.Name+": test accuracy of the best-validation model (mean ± std over seeds)", width, height)
+	intervals := !slices.ContainsFunc(rows, func(r Row) bool { return r.Interval == nil })
+	title := c.Name + ": test accuracy of the best-validation model (mean ± std over seeds)"
+	if intervals {
+		title = c.Name + ": test accuracy of the best-validation model (mean, 95% bootstrap interval over seeds × test commands)"
+	}
+	f := newFigure(title, width, height)
 	p := newPanel("", false)
 	p.Y.Label.Text = "test accuracy (exact match)"
 	cells, methods := order(rows, func(r Row) string { return r.Cell }), order(rows, func(r Row) string { return r.Method })
@@ -38,7 +45,7 @@ func PlotAccuracy(c *config.Config, rows []Row, base string) error {
 			if !ok {
 				continue
 			}
-			ps, err := accuracyBar(i, r, bw, off)
+			ps, err := accuracyBar(i, r, bw, off, intervals)
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", cell, m, err)
 			}
@@ -62,9 +69,9 @@ func PlotAccuracy(c *config.Config, rows []Row, base string) error {
 var seedDot = draw.GlyphStyle{Color: color.White, Radius: vg.Points(2.2), Shape: dotGlyph}
 
 // accuracyBar returns the plotters of row r drawn at category x, moved by
-// off: its bar (first), its whisker and a dot per seed, spread across the
-// bar's width bw.
-func accuracyBar(x int, r Row, bw, off vg.Length) ([]plot.Plotter, error) {
+// off: its bar (first), its whisker (its interval if interval, else ± one
+// std) and a dot per seed, spread across the bar's width bw.
+func accuracyBar(x int, r Row, bw, off vg.Length, interval bool) ([]plot.Plotter, error) {
 	seeds := make(plotter.XYs, len(r.Runs))
 	for k, res := range r.Runs {
 		seeds[k] = plotter.XY{X: float64(x), Y: res.TestAcc}
@@ -72,6 +79,10 @@ func accuracyBar(x int, r Row, bw, off vg.Length) ([]plot.Plotter, error) {
 	mean, err := plotutil.NewErrorPoints(meanAndStd, seeds)
 	if err != nil {
 		return nil, err
+	}
+	if interval {
+		m := mean.XYs[0].Y
+		mean.YErrors[0].Low, mean.YErrors[0].High = max(0, m-r.Interval.Lo), max(0, r.Interval.Hi-m)
 	}
 	b, err := plotter.NewBarChart(plotter.Values{mean.XYs[0].Y}, bw)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/scan-equitune/equitune/experiments/config"
 	"github.com/scan-equitune/equitune/experiments/runner"
+	"github.com/scan-equitune/equitune/experiments/stats"
 	"github.com/scan-equitune/equitune/internal/atomicfile"
 )
 
@@ -20,6 +21,12 @@ type Row struct {
 	N                   int              // seeds with a result
 	Mean, Std           float64          // test accuracy (fraction); sample std, 0 for one seed
 	Runs                []*runner.Result // the seeds' results, in the order read
+
+	// Outcomes are what the seeds got right, in the order of Runs, and
+	// Interval the 95% interval of the mean from them (withOutcomes); both
+	// nil if a seed has no outcomes file.
+	Outcomes *Outcomes
+	Interval *stats.Estimate
 }
 
 // meanStd returns the mean and the sample standard deviation of xs (0 for
@@ -76,12 +83,13 @@ func order(rows []Row, key func(Row) string) []string {
 	return ks
 }
 
-// CSV formats rows as summary.csv.
+// CSV formats rows as summary.csv: a row's 95% interval is empty if a seed
+// has no outcomes.
 func CSV(rows []Row) string {
 	var b strings.Builder
-	b.WriteString("split,cell,method,n_seeds,test_acc_mean,test_acc_std\n")
+	b.WriteString("split,cell,method,n_seeds,test_acc_mean,test_acc_std,ci95_lo,ci95_hi\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%s,%s,%s,%d,%.4f,%.4f\n", r.Split, r.Cell, r.Method, r.N, r.Mean, r.Std)
+		fmt.Fprintf(&b, "%s,%s,%s,%d,%.4f,%.4f,%s\n", r.Split, r.Cell, r.Method, r.N, r.Mean, r.Std, formatInterval(r))
 	}
 	return b.String()
 }
@@ -92,26 +100,34 @@ func markdown(c *config.Config, rows []Row) string {
 	fmt.Fprintf(&b, "# %s\n\n", c.Name)
 	fmt.Fprintf(&b, "Split %s, group %s, decode %s; seeds %v; %d pretraining iterations (batch %d, lr %g), "+
 		"%d tuning iterations (batch %d, lr %g); %.0f%% of train held out for validation. "+
-		"Test accuracy (exact match) of the best-validation model, mean ± sample std over seeds.\n\n",
+		"Test accuracy (exact match) of the best-validation model, mean ± sample std over seeds; "+
+		"%s; – where a seed has no outcomes file.\n\n",
 		c.Split, c.Group.Name, c.Decode, c.Seeds, c.Pretrain.Iterations, c.Pretrain.Batch, c.Pretrain.LR,
-		c.Tune.Iterations, c.Tune.Batch, c.Tune.LR, 100*c.ValFraction)
+		c.Tune.Iterations, c.Tune.Batch, c.Tune.LR, 100*c.ValFraction, intervalMethod)
 	for _, name := range c.Methods {
 		if m, ok := config.Lookup(name); ok && m.Note != nil {
 			fmt.Fprintf(&b, "%s\n\n", m.Note(c))
 		}
 	}
-	b.WriteString("| split | cell | method | n_seeds | test_acc_mean | test_acc_std |\n")
-	b.WriteString("|---|---|---|---:|---:|---:|\n")
+	b.WriteString("| split | cell | method | n_seeds | test_acc_mean | test_acc_std | ci95 |\n")
+	b.WriteString("|---|---|---|---:|---:|---:|---:|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s | %s | %d | %.4f | %.4f |\n", r.Split, r.Cell, r.Method, r.N, r.Mean, r.Std)
+		fmt.Fprintf(&b, "| %s | %s | %s | %d | %.4f | %.4f | %s |\n", r.Split, r.Cell, r.Method, r.N, r.Mean, r.Std, intervalCell(r))
 	}
 	return b.String()
 }
 
-// WriteSummary writes summary.csv, summary.md (with the group coverage) and
-// coverage.csv of the experiment's finished runs and its plots, from the
-// results ReadResults accepts; it returns the rows (none if no run has
-// finished) and the results it rejected. Concurrent writers take turns (a
+// A summaryFile is a file of a summary and how to write it.
+type summaryFile struct {
+	paths []string // what write writes, whose stale temporary files go first
+	write func() error
+}
+
+// WriteSummary writes summary.csv, summary.md (with the group coverage),
+// coverage.csv and, if its methods share pretrainings, comparisons.csv and
+// comparisons.md of the experiment's finished runs and its plots, from the
+// results ReadResults accepts and their outcomes; it returns the rows (none
+// if no run has finished) and the results it rejected. Concurrent writers take turns (a
 // lock under results/.cache), and each removes what killed ones left behind.
 func WriteSummary(c *config.Config, l runner.Layout) (rows []Row, rejected []error, err error) {
 	rs, rejected, err := runner.ReadResults(c, l, runner.Expand(c))
@@ -119,6 +135,13 @@ func WriteSummary(c *config.Config, l runner.Layout) (rows []Row, rejected []err
 		return nil, rejected, err
 	}
 	rows = summarize(rs)
+	if err := withOutcomes(c.Name, l, rows); err != nil {
+		return nil, rejected, err
+	}
+	cmpFiles, err := comparisonFiles(c, l.Dir(), rows)
+	if err != nil {
+		return nil, rejected, err
+	}
 	cov, err := Coverages(c)
 	if err != nil {
 		return nil, rejected, err
@@ -134,10 +157,7 @@ func WriteSummary(c *config.Config, l runner.Layout) (rows []Row, rejected []err
 	}
 	csv, md, covCSV := filepath.Join(l.Dir(), "summary.csv"), filepath.Join(l.Dir(), "summary.md"), filepath.Join(l.Dir(), "coverage.csv")
 	acc, curves := filepath.Join(plots, c.Name+"_accuracy"), filepath.Join(plots, c.Name+"_curves")
-	files := []struct {
-		paths []string // what write writes, whose stale temporary files go first
-		write func() error
-	}{
+	files := []summaryFile{
 		{[]string{csv}, func() error { return atomicfile.WriteFile(csv, []byte(CSV(rows)), 0o644) }},
 		{[]string{md}, func() error {
 			return atomicfile.WriteFile(md, []byte(markdown(c, rows)+coverageMarkdown(cov)), 0o644)
@@ -146,6 +166,7 @@ func WriteSummary(c *config.Config, l runner.Layout) (rows []Row, rejected []err
 		{[]string{acc + ".png", acc + ".svg"}, func() error { return PlotAccuracy(c, rows, acc) }},
 		{[]string{curves + ".png", curves + ".svg"}, func() error { return PlotCurves(c, rows, curves) }},
 	}
+	files = append(files, cmpFiles...)
 	for _, f := range files {
 		for _, p := range f.paths {
 			if err := atomicfile.RemoveStale(p); err != nil {
@@ -196,7 +217,8 @@ func writeSummaries(sw *config.Sweep, out string) (csv string, n int, rejected [
 
 // writeSweepSummary writes the summary of a sweep under
 // OUT/results/NAME/: an atlas's tables and figures (writeAtlas), or
-// summary.csv, a row per cell and summary row, its axis values first.
+// summary.csv, a row per cell and summary row, its axis values first, with
+// the row's 95% interval (withOutcomes).
 func writeSweepSummary(sw *config.Sweep, out string) error {
 	if isAtlas(sw) {
 		return writeAtlas(sw, out, io.Discard)
@@ -205,15 +227,21 @@ func writeSweepSummary(sw *config.Sweep, out string) error {
 	for _, a := range sw.Axes {
 		b.WriteString(strings.ReplaceAll(a.Key, ".", "_") + ",")
 	}
-	b.WriteString("split,cell,method,n_seeds,test_acc_mean,test_acc_std\n")
+	b.WriteString("split,cell,method,n_seeds,test_acc_mean,test_acc_std,ci95_lo,ci95_hi\n")
 	for _, cell := range sw.Cells {
-		rs, _, err := runner.ReadResults(cell.Config, runner.CellLayout(out, cell), runner.Expand(cell.Config))
+		l := runner.CellLayout(out, cell)
+		rs, _, err := runner.ReadResults(cell.Config, l, runner.Expand(cell.Config))
 		if err != nil {
 			return err
 		}
+		rows := summarize(rs)
+		if err := withOutcomes(cell.Config.Name, l, rows); err != nil {
+			return err
+		}
 		values := strings.TrimPrefix(cell.Dir, sw.Name+"/")
-		for _, r := range summarize(rs) {
-			fmt.Fprintf(&b, "%s,%s,%s,%s,%d,%.4f,%.4f\n", strings.ReplaceAll(values, "_", ","), r.Split, r.Cell, r.Method, r.N, r.Mean, r.Std)
+		for _, r := range rows {
+			fmt.Fprintf(&b, "%s,%s,%s,%s,%d,%.4f,%.4f,%s\n", strings.ReplaceAll(values, "_", ","), r.Split, r.Cell, r.Method, r.N, r.Mean, r.Std,
+				formatInterval(r))
 		}
 	}
 	dir := filepath.Join(out, "results", sw.Name)
@@ -223,7 +251,8 @@ func writeSweepSummary(sw *config.Sweep, out string) error {
 	return atomicfile.WriteFile(filepath.Join(dir, "summary.csv"), []byte(b.String()), 0o644)
 }
 
-// Aggregate is the aggregate command: it writes the summaries of sweep sw
+// Aggregate is the aggregate command: it gives finished runs without
+// outcomes files theirs (DeriveOutcomes), writes the summaries of sweep sw
 // from its finished runs under out (WriteSummaries) and prints their
 // summary.csv. It fails if no run has finished and warns about missing
 // runs.
@@ -243,6 +272,10 @@ func Aggregate(sw *config.Sweep, out string, stdout, stderr io.Writer) int {
 	if len(missing) > 0 {
 		fmt.Fprintf(stderr, "experiments: warning: %d method runs have no result.json yet (first: %s); the summary is partial\n",
 			len(missing), missing[0])
+	}
+	if err := deriveSweep(sw, out, stderr); err != nil {
+		fmt.Fprintf(stderr, "experiments: outcomes: %v\n", err)
+		return 1
 	}
 	csv, n, rejected, err := writeSummaries(sw, out)
 	for _, r := range rejected {

@@ -282,7 +282,7 @@ func (e *Env) Do(r Run) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	if err := writePredictions(filepath.Dir(path), d.Test.In, d.Test.Out, preds); err != nil {
+	if err := writePredictions(filepath.Dir(path), predictionsOf(d.Test.In, d.Test.Out, preds), e.Log); err != nil {
 		return err
 	}
 	if meth.Trains() {
