@@ -19,6 +19,10 @@ import (
 // analysis lists per method.
 const topWrongOutputs = 5
 
+// topTemplates is the number of templates (breakdown.Template) with the
+// most wrong predictions the error analysis lists per method.
+const topTemplates = 5
+
 // lengthBucket is the width of the target-length classes, in actions.
 const lengthBucket = 8
 
@@ -107,6 +111,7 @@ type rowErrors struct {
 	All          breakdown.Group     // every test command
 	By           [][]breakdown.Group // a class list per errorKeys entry
 	Kinds        []breakdown.Group   // wrong predictions by breakdown.ErrorKind
+	Templates    []breakdown.Group   // the topTemplates templates with the most wrong predictions
 	Distinct     int                 // distinct wrong outputs
 	Top          []wrongOutput       // the topWrongOutputs most frequent
 }
@@ -135,6 +140,15 @@ func analyzeRow(row Row, keys []errorKey, heldOut string, perSeed [][]outcomes.P
 		e.By = append(e.By, gs)
 	}
 	e.Kinds = breakdown.Errors(all, heldOut)
+	ts, err := breakdown.Accuracy(all, breakdown.Template)
+	if err != nil {
+		return rowErrors{}, fmt.Errorf("%s %s: template: %w", row.Cell, row.Method, err)
+	}
+	ts = slices.DeleteFunc(ts, func(g breakdown.Group) bool { return g.Correct == g.Commands })
+	slices.SortStableFunc(ts, func(a, b breakdown.Group) int {
+		return cmp.Compare(b.Commands-b.Correct, a.Commands-a.Correct)
+	})
+	e.Templates = ts[:min(topTemplates, len(ts))]
 	e.Distinct = len(breakdown.TopWrong(all, 0, heldOut))
 	for _, w := range breakdown.TopWrong(all, topWrongOutputs, heldOut) {
 		e.Top = append(e.Top, describeWrong(w, perSeed, heldOut))

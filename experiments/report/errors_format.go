@@ -97,6 +97,7 @@ func errorsMarkdown(x *experimentErrors) string {
 			accuracyTable(&b, k, es, i)
 		}
 		kindsTable(&b, es)
+		templatesTable(&b, es)
 		for _, e := range es {
 			topWrongTable(&b, e)
 		}
@@ -203,6 +204,19 @@ func kindsTable(b *strings.Builder, es []rowErrors) {
 		fmt.Fprintf(b, " %d |", e.Distinct)
 	}
 	b.WriteString("\n\n")
+}
+
+// templatesTable writes the templates with the most wrong predictions of
+// each of es.
+func templatesTable(b *strings.Builder, es []rowErrors) {
+	fmt.Fprintf(b, "### Templates with the most wrong predictions (x: a primitive, D: a direction)\n\n")
+	b.WriteString("| method | template | commands | wrong (over seeds) | accuracy |\n|---|---|---:|---:|---:|\n")
+	for _, e := range es {
+		for _, g := range e.Templates {
+			fmt.Fprintf(b, "| %s | %s | %s | %d | %.3f |\n", e.Method, g.Key, perSeed(g.Commands, e.Seeds), g.Commands-g.Correct, g.Acc())
+		}
+	}
+	b.WriteString("\n")
 }
 
 // shownCommands is how many of the commands that got a wrong output

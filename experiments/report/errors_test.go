@@ -59,6 +59,9 @@ func TestAnalyzeRowByHand(t *testing.T) {
 	if wantKinds := []breakdown.Group{g(breakdown.HeldOutReplaced, 3, 0), g(breakdown.TooShort, 1, 0)}; !reflect.DeepEqual(e.Kinds, wantKinds) {
 		t.Errorf("kinds %+v, want %+v", e.Kinds, wantKinds)
 	}
+	if wantTmpl := []breakdown.Group{g("x and x", 2, 0), g("x around D", 2, 1), g("x twice", 2, 1)}; !reflect.DeepEqual(e.Templates, wantTmpl) {
+		t.Errorf("templates %+v, want %+v", e.Templates, wantTmpl)
+	}
 	wantTop := []wrongOutput{
 		{WrongOutput: breakdown.WrongOutput{Pred: "I_WALK I_WALK", EOS: true, Count: 3, Example: "walk and jump", Kind: breakdown.HeldOutReplaced},
 			Target: "I_WALK I_JUMP", Seeds: 2, Commands: []string{"walk and jump", "jump twice"},
