@@ -79,6 +79,11 @@ func errorsMarkdown(x *experimentErrors) string {
 		"commands, as on every split but simple); \"commands\" is the class's size per seed. Target length in buckets of %d actions. "+
 		"errors.csv has every number, and the counts.\n\n",
 		c.Split, held, c.Group.Name, c.Seeds, "outcomes.json.gz", lengthBucket)
+	fmt.Fprintf(&b, "Kinds of error, tested in this order: %s, the output never ended; ", breakdown.NoEOS)
+	if a := breakdown.HeldOutAction(x.Phrase); a != "" {
+		fmt.Fprintf(&b, "%s, as many actions as the target, wrong only where the target has %s; ", breakdown.HeldOutReplaced, a)
+	}
+	fmt.Fprintf(&b, "%s and %s, fewer or more actions than the target; %s.\n\n", breakdown.TooShort, breakdown.TooLong, breakdown.SameLength)
 	for _, r := range x.Missing {
 		fmt.Fprintf(&b, "- %s %s: left out, a run has no outcomes.\n", r.Cell, r.Method)
 	}
@@ -96,7 +101,7 @@ func errorsMarkdown(x *experimentErrors) string {
 		for i, k := range x.Keys {
 			accuracyTable(&b, k, es, i)
 		}
-		kindsTable(&b, es)
+		kindsTable(&b, es, breakdown.HeldOutAction(x.Phrase) != "")
 		templatesTable(&b, es)
 		for _, e := range es {
 			topWrongTable(&b, e)
@@ -175,14 +180,18 @@ func perSeed(n, seeds int) string {
 var errorKindOrder = []string{breakdown.NoEOS, breakdown.HeldOutReplaced, breakdown.TooShort, breakdown.TooLong, breakdown.SameLength}
 
 // kindsTable writes the number of wrong predictions of each kind, summed
-// over seeds, a column per method.
-func kindsTable(b *strings.Builder, es []rowErrors) {
+// over seeds, a column per method; replaced says whether the split has a
+// held-out action (else no output is breakdown.HeldOutReplaced).
+func kindsTable(b *strings.Builder, es []rowErrors, replaced bool) {
 	b.WriteString("### Wrong predictions by kind (summed over seeds)\n\n| kind |")
 	for _, e := range es {
 		fmt.Fprintf(b, " %s |", e.Method)
 	}
 	b.WriteString("\n|---|" + strings.Repeat("---:|", len(es)) + "\n")
 	for _, kind := range errorKindOrder {
+		if kind == breakdown.HeldOutReplaced && !replaced {
+			continue
+		}
 		fmt.Fprintf(b, "| %s |", kind)
 		for _, e := range es {
 			n := 0
