@@ -286,5 +286,5 @@ func writeErrors(c *config.Config, l runner.Layout, rows []Row) error {
 	if err := atomicfile.WriteFile(md, []byte(errorsMarkdown(x)), 0o644); err != nil {
 		return err
 	}
-	return PlotErrors(x, fig)
+	return plotErrors(x, fig)
 }

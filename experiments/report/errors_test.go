@@ -305,7 +305,7 @@ func TestErrorsFigureShowsChanges(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(fig), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := PlotErrors(x, fig); err != nil {
+	if err := plotErrors(x, fig); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(fig + ".png")

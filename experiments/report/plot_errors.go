@@ -14,12 +14,12 @@ import (
 // errorDot is the glyph of a method's accuracy on a class.
 var errorDot = draw.GlyphStyle{Radius: vg.Points(3), Shape: dotGlyph}
 
-// PlotErrors draws the error analysis x as small multiples: a column per
+// plotErrors draws the error analysis x as small multiples: a column per
 // cell and a row per key (errorKeys), each panel the accuracy of every
 // method (a dot in its colour, MethodColor, side by side) on each class
 // of the key, pooled over seeds; under a class's name, its commands per
 // seed. It writes base.png and base.svg.
-func PlotErrors(x *experimentErrors, base string) error {
+func plotErrors(x *experimentErrors, base string) error {
 	cells := order(rowsOf(x.Rows), func(r Row) string { return r.Cell })
 	methods := order(rowsOf(x.Rows), func(r Row) string { return r.Method })
 	if len(cells) == 0 {
