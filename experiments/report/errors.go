@@ -161,6 +161,7 @@ func analyzeRow(row Row, keys []errorKey, heldOut string, perSeed [][]outcomes.P
 func describeWrong(w breakdown.WrongOutput, perSeed [][]outcomes.Prediction, heldOut string) wrongOutput {
 	o := wrongOutput{WrongOutput: w}
 	var same []outcomes.Prediction
+	listed := map[string]bool{}
 	for _, ps := range perSeed {
 		seen := false
 		for _, p := range ps {
@@ -172,7 +173,8 @@ func describeWrong(w breakdown.WrongOutput, perSeed [][]outcomes.Prediction, hel
 			if p.In == w.Example {
 				o.Target = p.Target
 			}
-			if !slices.Contains(o.Commands, p.In) {
+			if !listed[p.In] {
+				listed[p.In] = true
 				o.Commands = append(o.Commands, p.In)
 			}
 		}
