@@ -188,8 +188,8 @@ func describeWrong(w breakdown.WrongOutput, perSeed [][]outcomes.Prediction, hel
 }
 
 // experimentErrors is the error analysis of an experiment: the rows with
-// outcomes, in the summary's order (the configuration's cells, then its
-// methods), and those without.
+// outcomes, in the order of the configuration's cells, then its methods,
+// and those without.
 type experimentErrors struct {
 	Config  *config.Config
 	Phrase  string // the split's held-out phrase, "" for none
@@ -244,6 +244,15 @@ func readErrors(c *config.Config, l runner.Layout, rows []Row) (*experimentError
 		}
 		x.Rows = append(x.Rows, e)
 	}
+	rank := func(xs []string, x string) int {
+		if i := slices.Index(xs, x); i >= 0 {
+			return i
+		}
+		return len(xs)
+	}
+	slices.SortStableFunc(x.Rows, func(a, b rowErrors) int {
+		return cmp.Or(cmp.Compare(rank(c.Cells, a.Cell), rank(c.Cells, b.Cell)), cmp.Compare(rank(c.Methods, a.Method), rank(c.Methods, b.Method)))
+	})
 	return x, nil
 }
 

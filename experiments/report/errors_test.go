@@ -75,6 +75,13 @@ func TestAnalyzeRowByHand(t *testing.T) {
 	}
 }
 
+func TestConfigOrder(t *testing.T) {
+	got := configOrder([]string{"pretrained", "finetune", "equitune"}, []string{"equitune", "extra", "pretrained"})
+	if want := []string{"pretrained", "equitune", "extra"}; !slices.Equal(got, want) {
+		t.Errorf("configOrder = %v, want %v", got, want)
+	}
+}
+
 func TestPhraseCount(t *testing.T) {
 	for _, tc := range []struct{ phrase, c, want string }{
 		{"jump", "walk twice", "0× jump"},

@@ -21,7 +21,7 @@ var errorDot = draw.GlyphStyle{Radius: vg.Points(3), Shape: dotGlyph}
 // seed. It writes base.png and base.svg.
 func plotErrors(x *experimentErrors, base string) error {
 	cells := order(rowsOf(x.Rows), func(r Row) string { return r.Cell })
-	methods := order(rowsOf(x.Rows), func(r Row) string { return r.Method })
+	methods := configOrder(x.Config.Methods, order(rowsOf(x.Rows), func(r Row) string { return r.Method }))
 	if len(cells) == 0 {
 		return fmt.Errorf("%s: no outcomes to plot", x.Config.Name)
 	}
@@ -62,6 +62,23 @@ func plotErrors(x *experimentErrors, base string) error {
 		f.panels = append(f.panels, row)
 	}
 	return f.save(base)
+}
+
+// configOrder returns the names of present in the order of listed, then
+// those listed lacks in their own order.
+func configOrder(listed, present []string) []string {
+	var out []string
+	for _, n := range listed {
+		if slices.Contains(present, n) {
+			out = append(out, n)
+		}
+	}
+	for _, n := range present {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // plural returns "n word" or "n words".
