@@ -111,6 +111,7 @@ type rowErrors struct {
 	All          breakdown.Group     // every test command
 	By           [][]breakdown.Group // a class list per errorKeys entry
 	Kinds        []breakdown.Group   // wrong predictions by breakdown.ErrorKind
+	Places       []int               // wrong predictions by errorPlace, in placeOrder
 	Templates    []breakdown.Group   // the topTemplates templates with the most wrong predictions
 	Distinct     int                 // distinct wrong outputs
 	Top          []wrongOutput       // the topWrongOutputs most frequent
@@ -140,6 +141,7 @@ func analyzeRow(row Row, keys []errorKey, heldOut string, perSeed [][]outcomes.P
 		e.By = append(e.By, gs)
 	}
 	e.Kinds = breakdown.Errors(all, heldOut)
+	e.Places = errorPlaces(all)
 	ts, err := breakdown.Accuracy(all, breakdown.Template)
 	if err != nil {
 		return rowErrors{}, fmt.Errorf("%s %s: template: %w", row.Cell, row.Method, err)

@@ -102,6 +102,7 @@ func errorsMarkdown(x *experimentErrors) string {
 			accuracyTable(&b, k, es, i)
 		}
 		kindsTable(&b, es, breakdown.HeldOutAction(x.Phrase) != "")
+		placesTable(&b, es)
 		templatesTable(&b, es)
 		for _, e := range es {
 			topWrongTable(&b, e)
@@ -213,6 +214,26 @@ func kindsTable(b *strings.Builder, es []rowErrors, replaced bool) {
 		fmt.Fprintf(b, " %d |", e.Distinct)
 	}
 	b.WriteString("\n\n")
+}
+
+// placesTable writes the number of wrong predictions by the place of their
+// first wrong action (errorPlace), summed over seeds, a column per method.
+func placesTable(b *strings.Builder, es []rowErrors) {
+	b.WriteString("### Wrong predictions by the place of their first wrong action (summed over seeds)\n\n")
+	b.WriteString("A two-sentence command's target is the actions of the sentence done first (the left one of \"S and S\", " +
+		"the right one of \"S after S\"), then those of the other; the boundary is the two actions either side of the junction.\n\n| place |")
+	for _, e := range es {
+		fmt.Fprintf(b, " %s |", e.Method)
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---:|", len(es)) + "\n")
+	for i, place := range placeOrder {
+		fmt.Fprintf(b, "| %s |", place)
+		for _, e := range es {
+			fmt.Fprintf(b, " %d |", e.Places[i])
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
 }
 
 // templatesTable writes the templates with the most wrong predictions of

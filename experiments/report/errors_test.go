@@ -56,6 +56,9 @@ func TestAnalyzeRowByHand(t *testing.T) {
 	if e.Seeds != 2 || e.All != g("all", 6, 2) || !reflect.DeepEqual(e.By, want) {
 		t.Errorf("seeds %d, all %+v, by %+v; want 2, 6 commands 2 correct, %+v", e.Seeds, e.All, e.By, want)
 	}
+	if want := []int{2, 0, 2, 0}; !slices.Equal(e.Places, want) {
+		t.Errorf("places %v, want %v", e.Places, want)
+	}
 	if wantKinds := []breakdown.Group{g(breakdown.HeldOutReplaced, 3, 0), g(breakdown.TooShort, 1, 0)}; !reflect.DeepEqual(e.Kinds, wantKinds) {
 		t.Errorf("kinds %+v, want %+v", e.Kinds, wantKinds)
 	}
@@ -72,6 +75,23 @@ func TestAnalyzeRowByHand(t *testing.T) {
 	}
 	if e.Distinct != 2 || !reflect.DeepEqual(e.Top, wantTop) {
 		t.Errorf("%d distinct, top %+v; want 2, %+v", e.Distinct, e.Top, wantTop)
+	}
+}
+
+func TestErrorPlace(t *testing.T) {
+	lJ := strings.Repeat("I_TURN_LEFT I_JUMP ", 12)
+	for _, tc := range []struct{ c, pred, want string }{
+		{"walk and jump twice", "I_WALK I_JUMP", placeBoundary},                                               // i = 2, L = 1
+		{"jump around left thrice and walk", strings.TrimSpace(lJ), placeBoundary},                            // i = 24 = L
+		{"jump around left thrice and walk", "I_TURN_RIGHT I_JUMP", placeFirst},                               // i = 0 < L−2 = 22
+		{"walk after jump around left thrice", lJ + "I_RUN", placeBoundary},                                   // the right sentence is done first
+		{"walk twice and jump around left thrice", "I_WALK I_WALK " + lJ[:len(lJ)-7] + "I_WALK", placeSecond}, // i = 25 > L+1 = 3
+		{"jump twice", "I_JUMP", placeSingle},
+		{"jump twice", "=", ""},
+	} {
+		if got := errorPlace(hand(t, tc.c, tc.pred)); got != tc.want {
+			t.Errorf("errorPlace(%q, %q) = %q, want %q", tc.c, tc.pred, got, tc.want)
+		}
 	}
 }
 
