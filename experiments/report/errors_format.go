@@ -63,8 +63,9 @@ func csvField(s string) string {
 }
 
 // errorsMarkdown formats x as errors.md: for each cell, a table per key
-// with the methods as columns, the kinds of error, and each method's most
-// frequent wrong outputs.
+// with the methods as columns, the wrong predictions by kind and by place,
+// the templates with the most of them, and each method's most frequent
+// wrong outputs.
 func errorsMarkdown(x *experimentErrors) string {
 	var b strings.Builder
 	c := x.Config

@@ -17,8 +17,9 @@ var errorDot = draw.GlyphStyle{Radius: vg.Points(3), Shape: dotGlyph}
 // plotErrors draws the error analysis x as small multiples: a column per
 // cell and a row per key (errorKeys), each panel the accuracy of every
 // method (a dot in its colour, MethodColor, side by side) on each class
-// of the key, pooled over seeds; under a class's name, its commands per
-// seed. It writes base.png and base.svg.
+// of the key, pooled over seeds, joined by a line across the ordered
+// target lengths; under a class's name, its commands per seed. It writes
+// base.png and base.svg.
 func plotErrors(x *experimentErrors, base string) error {
 	cells := order(rowsOf(x.Rows), func(r Row) string { return r.Cell })
 	methods := configOrder(x.Config.Methods, order(rowsOf(x.Rows), func(r Row) string { return r.Method }))
