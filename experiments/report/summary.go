@@ -165,6 +165,7 @@ func WriteSummary(c *config.Config, l runner.Layout) (rows []Row, rejected []err
 		{[]string{covCSV}, func() error { return atomicfile.WriteFile(covCSV, []byte(CoverageCSV(cov)), 0o644) }},
 		{[]string{acc + ".png", acc + ".svg"}, func() error { return PlotAccuracy(c, rows, acc) }},
 		{[]string{curves + ".png", curves + ".svg"}, func() error { return PlotCurves(c, rows, curves) }},
+		{errorsPaths(c, l), func() error { return writeErrors(c, l, rows) }},
 	}
 	files = append(files, cmpFiles...)
 	for _, f := range files {
