@@ -393,14 +393,16 @@ func Parse(data []byte, source string) (*Config, error) {
 }
 
 // ConfigSource returns the TOML text that Load(path) reads: the file at path
-// or, if there is none and path is a bare name (no directory), the built-in
-// configuration of that name. Any other missing path is an error wrapping
-// ErrConfig.
+// (at most MaxConfigBytes) or, if there is none and path is a bare name (no
+// directory), the built-in configuration of that name. Any other missing
+// path, and a file beyond the limit, is an error wrapping ErrConfig.
 func ConfigSource(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path, MaxConfigBytes)
 	switch {
 	case err == nil:
 		return data, nil
+	case errors.Is(err, ErrConfig):
+		return nil, err
 	case !errors.Is(err, os.ErrNotExist):
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	case path != "" && filepath.Base(path) == path:
