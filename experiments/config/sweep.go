@@ -96,6 +96,9 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 	if sw.Axes, err = axes(doc, md); err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
 	}
+	if n, ok := cellCount(sw.Axes); !ok {
+		return nil, fmt.Errorf("%s: %w: axes %s make more than %d cells (%s)", path, ErrConfig, axisKeys(sw.Axes), MaxCells, n)
+	}
 	whens, err := whenTables(doc, sw.Axes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
@@ -142,6 +145,24 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 		sw.Cells = append(sw.Cells, Cell{Config: c, Dir: sw.Name + "/" + suffix})
 	}
 	return sw, nil
+}
+
+// MaxCells bounds the cells of a sweep: each is parsed and validated when
+// the file is loaded (atlas.toml has 55).
+const MaxCells = 10_000
+
+// cellCount returns the number of cells of the axes as text, and whether
+// it is at most MaxCells.
+func cellCount(as []Axis) (string, bool) {
+	n := 1
+	var sizes []string
+	for _, a := range as {
+		sizes = append(sizes, strconv.Itoa(len(a.Values)))
+		if n *= len(a.Values); n > MaxCells {
+			return strings.Join(sizes, " × ") + " × …", false
+		}
+	}
+	return strconv.Itoa(n), true
 }
 
 // axes returns the axes of a decoded document, in the order of its keys.
