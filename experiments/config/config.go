@@ -166,8 +166,8 @@ func (c *Config) Validate() error {
 	if err := c.checkNumbers(); err != nil {
 		return err
 	}
-	if c.Name == "" || strings.ContainsAny(c.Name, `/\ `) || c.Name == "." || c.Name == ".." {
-		return bad("name = %q: want a non-empty name without slashes or spaces", c.Name)
+	if err := checkName(c.Name, maxCellNameBytes); err != nil {
+		return err
 	}
 	if _, err := scan.Canonical(c.Split); err != nil {
 		return fmt.Errorf("%w: split: %w", ErrConfig, err)
@@ -313,20 +313,30 @@ func Load(path string) (*Config, error) {
 	return sw.Cells[0].Config, nil
 }
 
-// load parses and validates one experiment's TOML text read from path.
-func load(data []byte, path string) (*Config, error) {
-	c, err := Parse(data, path)
+// load parses and validates one experiment's TOML text read from path;
+// src is the file's text, whose lines errors name (text itself, or the
+// file of a sweep whose cell text is).
+func load(text, src []byte, path string) (*Config, error) {
+	c, err := Parse(text, path)
 	if err != nil {
 		return nil, err
 	}
 	if err := c.Validate(); err != nil {
-		var ke *keyError
-		if errors.As(err, &ke) && keyLines(data)[ke.key] > 0 {
-			return nil, fmt.Errorf("%s:%d: %w", path, keyLines(data)[ke.key], err)
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, located(err, src, path)
 	}
 	return c, nil
+}
+
+// located returns err after path and, for an error about one key
+// (keyError), the key's line in src.
+func located(err error, src []byte, path string) error {
+	var ke *keyError
+	if errors.As(err, &ke) {
+		if line := keyLines(src)[ke.key]; line > 0 {
+			return fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // Parse decodes a configuration strictly over Default: an unknown key is an

@@ -91,8 +91,13 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 			return nil, fmt.Errorf("%w: -set: %v", ErrConfig, err)
 		}
 	}
-	sw := &Sweep{Source: path, Data: data}
-	sw.Name, _ = doc["name"].(string)
+	sw := &Sweep{Source: path, Data: data, Name: Default().Name}
+	if name, ok := doc["name"].(string); ok {
+		if err := checkName(name, MaxNameBytes); err != nil {
+			return nil, located(err, data, path)
+		}
+		sw.Name = name
+	}
 	if sw.Axes, err = axes(doc, md); err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
 	}
@@ -104,7 +109,7 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
 	}
 	if len(sw.Axes) == 0 {
-		c, err := load(data, path)
+		c, err := load(data, data, path)
 		if err != nil {
 			return nil, err
 		}
@@ -129,12 +134,16 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 			}
 		}
 		suffix := strings.Join(parts, "_")
+		if why := nameProblem(suffix, maxCellNameBytes-len(sw.Name)-1); why != "" {
+			return nil, fmt.Errorf("%s: %w: axes %s: the cell of values %q cannot be named %s_%s: %s (a cell's values are "+
+				nameRule+")", path, ErrConfig, axisKeys(sw.Axes), parts, sw.Name, suffix, why, maxCellNameBytes-len(sw.Name)-1)
+		}
 		cell["name"] = sw.Name + "_" + suffix
 		text, err := encode(cell)
 		if err != nil {
 			return nil, fmt.Errorf("%s: cell %s: %w: %v", path, suffix, ErrConfig, err)
 		}
-		c, err := load(text, path)
+		c, err := load(text, data, path)
 		if err != nil {
 			return nil, fmt.Errorf("cell %s of %w", suffix, err)
 		}

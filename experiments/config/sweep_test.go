@@ -79,8 +79,8 @@ methods = ["pretrained"]
 		}
 		base := strings.Replace(sweepBase, `name = "sw"`, `name = "sw_`+suffix+`"`, 1)
 		base = strings.Replace(base, `methods = ["pretrained", "finetune", "equitune"]`+"\n", "", 1)
-		plain, err := load([]byte(base+
-			"split = \""+want.split+"\"\nmethods = ["+want.methods+"]\n[tune]\nlr = "+want.lr+"\n"), "plain.toml")
+		text := []byte(base + "split = \"" + want.split + "\"\nmethods = [" + want.methods + "]\n[tune]\nlr = " + want.lr + "\n")
+		plain, err := load(text, text, "plain.toml")
 		if err != nil {
 			t.Fatal(err)
 		}
