@@ -313,15 +313,19 @@ func Load(path string) (*Config, error) {
 	return sw.Cells[0].Config, nil
 }
 
-// load parses and validates one experiment's TOML text read from path;
+// load parses and validates one experiment's TOML text read from path, and
+// refuses a key it gives that does nothing (checkUnused);
 // src is the file's text, whose lines errors name (text itself, or the
 // file of a sweep whose cell text is).
 func load(text, src []byte, path string) (*Config, error) {
-	c, err := Parse(text, path)
+	c, md, err := parse(text, path)
 	if err != nil {
 		return nil, err
 	}
 	if err := c.Validate(); err != nil {
+		return nil, located(err, src, path)
+	}
+	if err := c.checkUnused(md); err != nil {
 		return nil, located(err, src, path)
 	}
 	return c, nil
@@ -342,6 +346,12 @@ func located(err error, src []byte, path string) error {
 // Parse decodes a configuration strictly over Default: an unknown key is an
 // error naming the key and its line. It does not validate.
 func Parse(data []byte, source string) (*Config, error) {
+	c, _, err := parse(data, source)
+	return c, err
+}
+
+// parse is Parse, which also returns the keys data defines.
+func parse(data []byte, source string) (*Config, toml.MetaData, error) {
 	c := Default()
 	c.Tune.LR = 0
 	var raw struct {
@@ -352,7 +362,7 @@ func Parse(data []byte, source string) (*Config, error) {
 	raw.Config = c
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %v", source, ErrConfig, err)
+		return nil, md, fmt.Errorf("%s: %w: %v", source, ErrConfig, err)
 	}
 	c = raw.Config
 	addJump := false
@@ -372,7 +382,7 @@ func Parse(data []byte, source string) (*Config, error) {
 		}
 		s, err := parseGroup(md, g.prim, g.key)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w: %s: %v", source, ErrConfig, g.key, err)
+			return nil, md, fmt.Errorf("%s: %w: %s: %v", source, ErrConfig, g.key, err)
 		}
 		*g.dst = s
 	}
@@ -382,7 +392,7 @@ func Parse(data []byte, source string) (*Config, error) {
 		for _, k := range un {
 			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q", source, lines[strings.Join(k, ".")], k.String()))
 		}
-		return nil, fmt.Errorf("%w: %s (valid: name, split, pretrained_model, group, gequivariant_group, cells, seeds, methods, decode, equizero_proxy, val_fraction, "+
+		return nil, md, fmt.Errorf("%w: %s (valid: name, split, pretrained_model, group, gequivariant_group, cells, seeds, methods, decode, equizero_proxy, val_fraction, "+
 			"[model] hidden/embed/decoder_embed/attention/bidirectional/dropout, [pretrain]/[tune] iterations/batch/lr/"+
 			"weight_decay/teacher_forcing/clip/eval_every, "+slurmKeys+")", ErrConfig, strings.Join(msgs, "; "))
 	}
@@ -391,7 +401,7 @@ func Parse(data []byte, source string) (*Config, error) {
 	}
 	if c.PretrainedModel != "" {
 		if err := c.usePretrainedModel(source, md.IsDefined("cells")); err != nil {
-			return nil, fmt.Errorf("%w: %s: pretrained_model: %v", ErrConfig, source, err)
+			return nil, md, fmt.Errorf("%w: %s: pretrained_model: %v", ErrConfig, source, err)
 		}
 	} else if !md.IsDefined("model", "decoder_embed") {
 		c.Model.DecoderEmbed = c.Model.Hidden
@@ -399,7 +409,7 @@ func Parse(data []byte, source string) (*Config, error) {
 			c.Model.DecoderEmbed *= 2
 		}
 	}
-	return &c, nil
+	return &c, md, nil
 }
 
 // ConfigSource returns the TOML text that Load(path) reads: the file at path

@@ -47,7 +47,7 @@ func TestNames(t *testing.T) {
 	if err := load(long + "splits = [\"template_jump_around_right\", \"add_jump\"]\ngroups = [\"verb×direction\", \"verb\"]\n"); err != nil {
 		t.Errorf("a sweep of the longest name: %v", err)
 	}
-	if err := load(long + "decode = [\"shared\", \"in/dependent\"]\n"); !errors.Is(err, config.ErrConfig) ||
+	if err := load(strings.Replace(long, "pretrained", "equitune", 1) + "decode = [\"shared\", \"in/dependent\"]\n"); !errors.Is(err, config.ErrConfig) ||
 		!strings.Contains(err.Error(), "decode") || !strings.Contains(err.Error(), "'/'") {
 		t.Errorf("an axis value with a slash: %v, want ErrConfig naming the axis", err)
 	}

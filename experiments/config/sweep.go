@@ -120,13 +120,16 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 	delete(base, "when")
 	delete(base, "splits")
 	delete(base, "groups")
+	if err := sw.checkCellNames(); err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
+	}
 	seen := map[string]bool{}
 	for _, values := range combinations(sw.Axes) {
 		cell := deepCopy(base).(map[string]any)
 		var parts []string
 		for i, a := range sw.Axes {
 			setPath(cell, strings.Split(a.Key, "."), values[i])
-			parts = append(parts, strings.ReplaceAll(valueName(values[i]), "×", "x"))
+			parts = append(parts, cellPart(values[i]))
 		}
 		for _, w := range whens {
 			if w.matches(sw.Axes, values) {
@@ -134,10 +137,6 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 			}
 		}
 		suffix := strings.Join(parts, "_")
-		if why := nameProblem(suffix, maxCellNameBytes-len(sw.Name)-1); why != "" {
-			return nil, fmt.Errorf("%s: %w: axes %s: the cell of values %q cannot be named %s_%s: %s (a cell's values are "+
-				nameRule+")", path, ErrConfig, axisKeys(sw.Axes), parts, sw.Name, suffix, why, maxCellNameBytes-len(sw.Name)-1)
-		}
 		cell["name"] = sw.Name + "_" + suffix
 		text, err := encode(cell)
 		if err != nil {
@@ -298,6 +297,27 @@ func combinations(as []Axis) [][]any {
 	}
 	return out
 }
+
+// checkCellNames reports a cell of sw whose axis values cannot name its
+// folder, before any cell is made.
+func (sw *Sweep) checkCellNames() error {
+	max := maxCellNameBytes - len(sw.Name) - 1
+	for _, values := range combinations(sw.Axes) {
+		var parts []string
+		for _, v := range values {
+			parts = append(parts, cellPart(v))
+		}
+		suffix := strings.Join(parts, "_")
+		if why := nameProblem(suffix, max); why != "" {
+			return fmt.Errorf("axes %s: the values %q cannot name the folder %s/%s: %s (a cell's values are "+nameRule+")",
+				axisKeys(sw.Axes), parts, sw.Name, suffix, why, max)
+		}
+	}
+	return nil
+}
+
+// cellPart writes an axis value in a cell's name, × written x.
+func cellPart(v any) string { return strings.ReplaceAll(valueName(v), "×", "x") }
 
 // valueName writes an axis value in a cell's name.
 func valueName(v any) string {
