@@ -204,18 +204,18 @@ func (c *Config) Validate() error {
 	}
 	g, err := c.Group.Group()
 	if err != nil {
-		return fmt.Errorf("%w: group: %w", ErrConfig, err)
+		return groupKeyError("group", fmt.Errorf("%w: group: %w", ErrConfig, err))
 	}
 	if err := g.CheckSCAN(); err != nil {
-		return fmt.Errorf("%w: group %q is not a symmetry of SCAN: %w", ErrConfig, c.Group.Name, err)
+		return groupKeyError("group", fmt.Errorf("%w: group %q is not a symmetry of SCAN: %w", ErrConfig, c.Group.Name, err))
 	}
 	gg, err := c.GEquivariantGroup.Group()
 	if err != nil {
-		return fmt.Errorf("%w: gequivariant_group: %w", ErrConfig, err)
+		return groupKeyError("gequivariant_group", fmt.Errorf("%w: gequivariant_group: %w", ErrConfig, err))
 	}
 	if err := gg.CheckSCAN(); err != nil {
-		return fmt.Errorf("%w: gequivariant_group %q is not a symmetry of SCAN: %w", ErrConfig,
-			c.GEquivariantGroup.Name, err)
+		return groupKeyError("gequivariant_group", fmt.Errorf("%w: gequivariant_group %q is not a symmetry of SCAN: %w", ErrConfig,
+			c.GEquivariantGroup.Name, err))
 	}
 	if n := gg.Order(); slices.ContainsFunc(c.Methods, func(m string) bool { return startOf(m) == FromScratchEquivariant }) &&
 		(c.Model.Hidden%n != 0 || c.Model.Embed%n != 0 || c.Model.DecoderEmbed%n != 0) {
@@ -223,6 +223,16 @@ func (c *Config) Validate() error {
 			c.GEquivariantGroup.Name, n, c.Model.Hidden, c.Model.Embed, c.Model.DecoderEmbed)
 	}
 	return nil
+}
+
+// groupKeyError returns err, an error of the group given by key, as a
+// keyError of the key or, for an error about one of its cycles, of that
+// cycle's table (key.cycle[n], see keyLines), so that load names its line.
+func groupKeyError(key string, err error) error {
+	if n := verbgroups.CycleOf(err); n > 0 {
+		return &keyError{fmt.Sprintf("%s.cycle[%d]", key, n), err}
+	}
+	return &keyError{key, err}
 }
 
 // parseGroup decodes a group key: a built-in name or a table.
@@ -332,12 +342,16 @@ func load(text, src []byte, path string) (*Config, error) {
 }
 
 // located returns err after path and, for an error about one key
-// (keyError), the key's line in src.
+// (keyError), the key's line in src, or else the line of the closest table
+// around it (a key inside an inline table has none of its own).
 func located(err error, src []byte, path string) error {
 	var ke *keyError
 	if errors.As(err, &ke) {
-		if line := keyLines(src)[ke.key]; line > 0 {
-			return fmt.Errorf("%s:%d: %w", path, line, err)
+		lines := keyLines(src)
+		for key := ke.key; key != ""; key = key[:max(0, strings.LastIndexAny(key, ".["))] {
+			if line := lines[key]; line > 0 {
+				return fmt.Errorf("%s:%d: %w", path, line, err)
+			}
 		}
 	}
 	return fmt.Errorf("%s: %w", path, err)
@@ -390,7 +404,11 @@ func parse(data []byte, source string) (*Config, toml.MetaData, error) {
 		var msgs []string
 		lines := keyLines(data)
 		for _, k := range un {
-			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q", source, lines[strings.Join(k, ".")], k.String()))
+			at := source
+			if line := lines[strings.Join(k, ".")]; line > 0 {
+				at = fmt.Sprintf("%s:%d", source, line)
+			}
+			msgs = append(msgs, fmt.Sprintf("%s: unknown key %q", at, k.String()))
 		}
 		return nil, md, fmt.Errorf("%w: %s (valid: name, split, pretrained_model, group, gequivariant_group, cells, seeds, methods, decode, equizero_proxy, val_fraction, "+
 			"[model] hidden/embed/decoder_embed/attention/bidirectional/dropout, [pretrain]/[tune] iterations/batch/lr/"+
