@@ -7,6 +7,8 @@ import (
 
 	"github.com/scan-equitune/equitune/experiments/config"
 	"github.com/scan-equitune/equitune/experiments/runner"
+	"github.com/scan-equitune/equitune/scan"
+	"github.com/scan-equitune/equitune/verbgroups"
 )
 
 // maxFuzzConfig bounds the configs FuzzLoad tries, four times its largest
@@ -22,8 +24,11 @@ const maxFuzzConfig = 2048
 // are small: two experiments, a small sweep and a line per class of error,
 // so that the first mutants, which mostly end in an error, are not new
 // code the fuzzer stops to minimize. Inputs beyond maxFuzzConfig bytes are
-// skipped. A split's sizes and a group's symmetry check are computed once
-// per worker, by the first input that names them (mostly a seed).
+// skipped. Every split's sizes and every built-in group's symmetry check,
+// which a process computes once, are computed before fuzzing: in an
+// execution, on a loaded machine, they outlast the fuzzing engine's 10 s
+// limit of one execution, which kills the worker ("fuzzing process hung or
+// terminated unexpectedly: exit status 2").
 func FuzzLoad(f *testing.F) {
 	for _, name := range []string{"add_jump_quick.toml", "followups_quick.toml"} {
 		src, err := config.ConfigSource(name)
@@ -57,6 +62,18 @@ func FuzzLoad(f *testing.F) {
 		"pretrained_model = \"missing.safetensors\"\n",                                                                // file
 	} {
 		f.Add([]byte(s))
+	}
+	for _, split := range scan.SplitNames() {
+		if _, _, err := scan.Sizes(split); err != nil {
+			f.Fatal(err)
+		}
+	}
+	for _, name := range verbgroups.Names() {
+		g, err := verbgroups.ByName(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		_ = g.CheckSCAN() // cached, a symmetry or not
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if len(src) > maxFuzzConfig {
