@@ -66,43 +66,6 @@ func TestBadNumbers(t *testing.T) {
 	}
 }
 
-// FuzzLoad checks that no config text makes loading panic: it gives a
-// valid config or an error wrapping ErrConfig (or a group or split error).
-func FuzzLoad(f *testing.F) {
-	for _, name := range config.BuiltinNames() {
-		src, err := config.ConfigSource(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(src)
-	}
-	for _, name := range []string{"tiny.toml", "slurm_tiny.toml"} {
-		src, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(src)
-	}
-	f.Add([]byte("seeds = [-1]\n[model]\nhidden = 4000000000\n[tune]  # c\nlr = nan\nslurm = { partiton = \"x\" }\n"))
-	dir := f.TempDir()
-	f.Fuzz(func(t *testing.T, src []byte) {
-		path := filepath.Join(dir, "fuzz.toml")
-		if err := os.WriteFile(path, src, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		c, err := config.Load(path)
-		if err != nil {
-			if err.Error() == "" {
-				t.Fatal("empty error")
-			}
-			return
-		}
-		if _, err := runner.RunIdentity(c, runner.Expand(c)[0]); err != nil {
-			t.Fatalf("a valid config has no identity: %v", err)
-		}
-	})
-}
-
 // TestAddMethod adds a toy method through the registry alone — the
 // pretrained model validated once, as a zero-shot method does — and runs it
 // end to end beside pretrained: the config accepts it, -list lists it, the

@@ -18,8 +18,9 @@ var (
 
 // groupError is an error with its own message that matches a sentinel.
 type groupError struct {
-	msg  string
-	kind error
+	msg   string
+	kind  error
+	cycle int // the cycle of a Spec it is about, from 1; 0 for none
 }
 
 func (e *groupError) Error() string { return "verbgroups: " + e.msg }
@@ -27,6 +28,16 @@ func (e *groupError) Unwrap() error { return e.kind }
 
 // invalidf returns an error wrapping ErrInvalid with message
 // "verbgroups: " + fmt.Sprintf(format, args...).
-func invalidf(format string, args ...any) error {
+func invalidf(format string, args ...any) *groupError {
 	return &groupError{msg: fmt.Sprintf(format, args...), kind: ErrInvalid}
+}
+
+// CycleOf returns the cycle of a Spec (from 1) that an error of Spec.Group
+// or Parse is about, or 0 if it is about no one cycle.
+func CycleOf(err error) int {
+	var ge *groupError
+	if errors.As(err, &ge) {
+		return ge.cycle
+	}
+	return 0
 }

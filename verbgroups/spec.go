@@ -3,6 +3,7 @@ package verbgroups
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -55,7 +56,9 @@ func (s Spec) Group() (*Group, error) {
 	n, msg := s.check()
 	switch {
 	case msg != "" && n > 0:
-		return nil, invalidf("group %q: cycle %d: %s", s.Name, n, msg)
+		err := invalidf("group %q: cycle %d: %s", s.Name, n, msg)
+		err.cycle = n
+		return nil, err
 	case msg != "":
 		return nil, invalidf("group %q: %s", s.Name, msg)
 	case len(s.Cycles) == 0:
@@ -139,18 +142,25 @@ func checkTokens(kind, what string, tokens, valid []string) string {
 
 // Parse decodes a group from TOML data, as described by Spec, and builds it.
 // source names data in errors (a file name, say). Decoding is strict: every
-// key must be one of name, cycle.words and cycle.actions. Errors wrap
-// ErrInvalid and give source and, where known, the line:
+// key must be one of name, cycle.words and cycle.actions; data beyond
+// MaxSpecBytes is refused. Errors wrap ErrInvalid and give source and,
+// where known, the line (CycleOf gives the cycle):
 //
 //	verbgroups: groups.toml:4: unknown key "cycle.colour" (valid: name, [[cycle]] words, actions)
 //	verbgroups: groups.toml:6: group "x": cycle 2: word "jmp" is not a SCAN word (valid: …)
 func Parse(data []byte, source string) (*Group, error) {
+	if len(data) > MaxSpecBytes {
+		return nil, invalidf("%s: %d bytes, more than the %d of a group", source, len(data), MaxSpecBytes)
+	}
 	var s Spec
 	md, err := toml.Decode(string(data), &s)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			return nil, invalidf("%s:%d: %s", source, pe.Position.Line, pe.Message)
+		}
+		if m := decodeError.FindStringSubmatch(err.Error()); m != nil {
+			return nil, invalidf("%s:%s: %s: %s", source, m[1], m[2], m[3])
 		}
 		return nil, invalidf("%s: %v", source, err)
 	}
@@ -176,14 +186,26 @@ func Parse(data []byte, source string) (*Group, error) {
 		at := source
 		if l := lines.find("cycle", n); n > 0 && l > 0 {
 			at = fmt.Sprintf("%s:%d", source, l)
+		} else if l := lines.find("name", 1); n == 0 && l > 0 {
+			at = fmt.Sprintf("%s:%d", source, l)
 		}
 		if n > 0 {
-			return nil, invalidf("%s: group %q: cycle %d: %s", at, s.Name, n, msg)
+			err := invalidf("%s: group %q: cycle %d: %s", at, s.Name, n, msg)
+			err.cycle = n
+			return nil, err
 		}
 		return nil, invalidf("%s: group %q: %s", at, s.Name, msg)
 	}
 	return s.Group()
 }
+
+// MaxSpecBytes bounds the TOML text of a group that Parse reads: a group of
+// SCAN's 13 words has a few hundred bytes.
+const MaxSpecBytes = 1 << 20
+
+// decodeError matches the toml package's message for a value of the wrong
+// type: its line, key and complaint.
+var decodeError = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 
 // keyLine is where a TOML key or table header is defined.
 type keyLine struct {

@@ -147,18 +147,22 @@ actions = []
 `,
 			`cycle 1: cycle is empty`},
 		{"no cycles", `name = "x"`,
-			`verbgroups: g.toml: group "x": no cycles: give one or more [[cycle]] tables, or the name of a built-in group (identity, verb, direction, verb4, verb×direction)`},
+			`verbgroups: g.toml:1: group "x": no cycles: give one or more [[cycle]] tables, or the name of a built-in group (identity, verb, direction, verb4, verb×direction)`},
 		{"no name", verbCycle,
 			`verbgroups: g.toml: group "": name is empty`},
 		{"syntax", `name = "x`,
 			`verbgroups: g.toml:1: `},
 		{"type", `name = 3`,
-			`verbgroups: g.toml: toml: line 1 (last key "name"): incompatible types`},
+			`verbgroups: g.toml:1: name: incompatible types`},
+		{"empty name", "\n" + `name = ""` + verbCycle,
+			`verbgroups: g.toml:2: group "": name is empty`},
+		{"too large", `name = "x"` + strings.Repeat(" ", MaxSpecBytes),
+			`verbgroups: g.toml: 1048586 bytes, more than the 1048576 of a group`},
 		{"words type", `name = "x"
 [[cycle]]
 words = "jump run"
 `,
-			`verbgroups: g.toml: toml: line 3 (last key "cycle.words"): incompatible types`},
+			`verbgroups: g.toml:3: cycle.words: incompatible types`},
 	} {
 		_, err := Parse([]byte(tc.data), "g.toml")
 		if !errors.Is(err, ErrInvalid) {
@@ -186,6 +190,10 @@ func TestSpecGroupErrors(t *testing.T) {
 		}
 		if _, err := tc.spec.Group(); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Group() = %v, want %s", err, tc.want)
+		}
+		if _, err := tc.spec.Group(); !strings.Contains(tc.want, fmt.Sprintf("cycle %d:", CycleOf(err))) &&
+			(CycleOf(err) != 0 || strings.Contains(tc.want, "cycle ")) {
+			t.Errorf("CycleOf(%v) = %d", err, CycleOf(err))
 		}
 	}
 	if _, err := Cyclic("c", []string{"jump", "turn"}, []string{"I_JUMP"}); !errors.Is(err, ErrInvalid) ||

@@ -20,20 +20,41 @@ import (
 // interpret must be a pure function: it is called once per command, and
 // ⟦g·c⟧ is looked up among those results when g·c is in commands.
 func (g *Group) CheckSymmetry(commands [][]string, interpret func([]string) ([]string, error)) error {
-	wants := make([][]string, len(commands))
-	index := make(map[string]int, len(commands))
+	tab, err := newTable(commands, interpret)
+	if err != nil {
+		return err
+	}
+	return g.check(tab, interpret)
+}
+
+// A table is a task's commands with their interpretations, indexed by the
+// command's words joined by spaces.
+type table struct {
+	commands, wants [][]string
+	index           map[string]int
+}
+
+// newTable interprets every command.
+func newTable(commands [][]string, interpret func([]string) ([]string, error)) (*table, error) {
+	tab := &table{commands: commands, wants: make([][]string, len(commands)), index: make(map[string]int, len(commands))}
 	var key []byte
 	for n, c := range commands {
 		want, err := interpret(c)
 		if err != nil {
-			return fmt.Errorf("verbgroups: command %d %q: %w", n, strings.Join(c, " "), err)
+			return nil, fmt.Errorf("verbgroups: command %d %q: %w", n, strings.Join(c, " "), err)
 		}
-		wants[n] = want
+		tab.wants[n] = want
 		key = appendKey(key[:0], c)
-		index[string(key)] = n
+		tab.index[string(key)] = n
 	}
+	return tab, nil
+}
+
+// check is CheckSymmetry on the commands of tab.
+func (g *Group) check(tab *table, interpret func([]string) ([]string, error)) error {
 	var gc []string
-	for n, c := range commands {
+	var key []byte
+	for n, c := range tab.commands {
 		for i := 1; i < len(g.elems); i++ {
 			if cap(gc) < len(c) {
 				gc = make([]string, len(c))
@@ -42,12 +63,12 @@ func (g *Group) CheckSymmetry(commands [][]string, interpret func([]string) ([]s
 			key = appendKey(key[:0], gc)
 			var got []string
 			var err error
-			if m, ok := index[string(key)]; ok {
-				got = wants[m]
+			if m, ok := tab.index[string(key)]; ok {
+				got = tab.wants[m]
 			} else {
 				got, err = interpret(gc)
 			}
-			if err == nil && equalUnder(g.acts[i], got, wants[n]) {
+			if err == nil && equalUnder(g.acts[i], got, tab.wants[n]) {
 				continue
 			}
 			gotStr := fmt.Sprintf("%q", strings.Join(got, " "))
@@ -57,7 +78,7 @@ func (g *Group) CheckSymmetry(commands [][]string, interpret func([]string) ([]s
 			return &groupError{kind: ErrNotSymmetry, msg: fmt.Sprintf(
 				"group %q is not a symmetry: g = %s, c = %q, g·c = %q, ⟦g·c⟧ = %s, g·⟦c⟧ = %q",
 				g.name, g.ElementString(i), strings.Join(c, " "), strings.Join(gc, " "),
-				gotStr, strings.Join(g.ActActions(i, wants[n]), " "))}
+				gotStr, strings.Join(g.ActActions(i, tab.wants[n]), " "))}
 		}
 	}
 	return nil
@@ -93,7 +114,8 @@ func equalUnder(m map[string]string, got, want []string) bool {
 // CheckSCAN checks g with CheckSymmetry on all 20,910 SCAN commands and
 // scan.Interpret. The answer depends only on g's name and elements, so it is
 // computed once per process for each such group (a configuration checks
-// its groups on every load).
+// its groups on every load), and the commands' interpretations once for all
+// groups.
 func (g *Group) CheckSCAN() error {
 	var key strings.Builder
 	key.WriteString(g.name)
@@ -103,10 +125,21 @@ func (g *Group) CheckSCAN() error {
 	if err, ok := scanChecks.Load(key.String()); ok {
 		return err.(checkResult).err
 	}
-	err := g.CheckSymmetry(scan.Commands(), scan.Interpret)
+	err := g.check(scanTable(), scan.Interpret)
 	scanChecks.Store(key.String(), checkResult{err})
 	return err
 }
+
+// scanTable is every SCAN command with its interpretation, which CheckSCAN
+// shares between groups. It panics if scan.Interpret fails on a command of
+// scan.Commands, which scan's tests rule out.
+var scanTable = sync.OnceValue(func() *table {
+	tab, err := newTable(scan.Commands(), scan.Interpret)
+	if err != nil {
+		panic(err)
+	}
+	return tab
+})
 
 // scanChecks holds CheckSCAN's answers by group (name and elements).
 var scanChecks sync.Map

@@ -166,8 +166,8 @@ func (c *Config) Validate() error {
 	if err := c.checkNumbers(); err != nil {
 		return err
 	}
-	if c.Name == "" || strings.ContainsAny(c.Name, `/\ `) || c.Name == "." || c.Name == ".." {
-		return bad("name = %q: want a non-empty name without slashes or spaces", c.Name)
+	if err := checkName(c.Name, maxCellNameBytes); err != nil {
+		return err
 	}
 	if _, err := scan.Canonical(c.Split); err != nil {
 		return fmt.Errorf("%w: split: %w", ErrConfig, err)
@@ -204,18 +204,18 @@ func (c *Config) Validate() error {
 	}
 	g, err := c.Group.Group()
 	if err != nil {
-		return fmt.Errorf("%w: group: %w", ErrConfig, err)
+		return groupKeyError("group", fmt.Errorf("%w: group: %w", ErrConfig, err))
 	}
 	if err := g.CheckSCAN(); err != nil {
-		return fmt.Errorf("%w: group %q is not a symmetry of SCAN: %w", ErrConfig, c.Group.Name, err)
+		return groupKeyError("group", fmt.Errorf("%w: group %q is not a symmetry of SCAN: %w", ErrConfig, c.Group.Name, err))
 	}
 	gg, err := c.GEquivariantGroup.Group()
 	if err != nil {
-		return fmt.Errorf("%w: gequivariant_group: %w", ErrConfig, err)
+		return groupKeyError("gequivariant_group", fmt.Errorf("%w: gequivariant_group: %w", ErrConfig, err))
 	}
 	if err := gg.CheckSCAN(); err != nil {
-		return fmt.Errorf("%w: gequivariant_group %q is not a symmetry of SCAN: %w", ErrConfig,
-			c.GEquivariantGroup.Name, err)
+		return groupKeyError("gequivariant_group", fmt.Errorf("%w: gequivariant_group %q is not a symmetry of SCAN: %w", ErrConfig,
+			c.GEquivariantGroup.Name, err))
 	}
 	if n := gg.Order(); slices.ContainsFunc(c.Methods, func(m string) bool { return startOf(m) == FromScratchEquivariant }) &&
 		(c.Model.Hidden%n != 0 || c.Model.Embed%n != 0 || c.Model.DecoderEmbed%n != 0) {
@@ -223,6 +223,16 @@ func (c *Config) Validate() error {
 			c.GEquivariantGroup.Name, n, c.Model.Hidden, c.Model.Embed, c.Model.DecoderEmbed)
 	}
 	return nil
+}
+
+// groupKeyError returns err, an error of the group given by key, as a
+// keyError of the key or, for an error about one of its cycles, of that
+// cycle's table (key.cycle[n], see keyLines), so that load names its line.
+func groupKeyError(key string, err error) error {
+	if n := verbgroups.CycleOf(err); n > 0 {
+		return &keyError{fmt.Sprintf("%s.cycle[%d]", key, n), err}
+	}
+	return &keyError{key, err}
 }
 
 // parseGroup decodes a group key: a built-in name or a table.
@@ -313,25 +323,49 @@ func Load(path string) (*Config, error) {
 	return sw.Cells[0].Config, nil
 }
 
-// load parses and validates one experiment's TOML text read from path.
-func load(data []byte, path string) (*Config, error) {
-	c, err := Parse(data, path)
+// load parses and validates one experiment's TOML text read from path, and
+// refuses a key it gives that does nothing (checkUnused);
+// src is the file's text, whose lines errors name (text itself, or the
+// file of a sweep whose cell text is).
+func load(text, src []byte, path string) (*Config, error) {
+	c, md, err := parse(text, path)
 	if err != nil {
 		return nil, err
 	}
 	if err := c.Validate(); err != nil {
-		var ke *keyError
-		if errors.As(err, &ke) && keyLines(data)[ke.key] > 0 {
-			return nil, fmt.Errorf("%s:%d: %w", path, keyLines(data)[ke.key], err)
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, located(err, src, path)
+	}
+	if err := c.checkUnused(md); err != nil {
+		return nil, located(err, src, path)
 	}
 	return c, nil
+}
+
+// located returns err after path and, for an error about one key
+// (keyError), the key's line in src, or else the line of the closest table
+// around it (a key inside an inline table has none of its own).
+func located(err error, src []byte, path string) error {
+	var ke *keyError
+	if errors.As(err, &ke) {
+		lines := keyLines(src)
+		for key := ke.key; key != ""; key = key[:max(0, strings.LastIndexAny(key, ".["))] {
+			if line := lines[key]; line > 0 {
+				return fmt.Errorf("%s:%d: %w", path, line, err)
+			}
+		}
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // Parse decodes a configuration strictly over Default: an unknown key is an
 // error naming the key and its line. It does not validate.
 func Parse(data []byte, source string) (*Config, error) {
+	c, _, err := parse(data, source)
+	return c, err
+}
+
+// parse is Parse, which also returns the keys data defines.
+func parse(data []byte, source string) (*Config, toml.MetaData, error) {
 	c := Default()
 	c.Tune.LR = 0
 	var raw struct {
@@ -342,7 +376,7 @@ func Parse(data []byte, source string) (*Config, error) {
 	raw.Config = c
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %v", source, ErrConfig, err)
+		return nil, md, fmt.Errorf("%s: %w: %v", source, ErrConfig, err)
 	}
 	c = raw.Config
 	addJump := false
@@ -362,7 +396,7 @@ func Parse(data []byte, source string) (*Config, error) {
 		}
 		s, err := parseGroup(md, g.prim, g.key)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w: %s: %v", source, ErrConfig, g.key, err)
+			return nil, md, fmt.Errorf("%s: %w: %s: %v", source, ErrConfig, g.key, err)
 		}
 		*g.dst = s
 	}
@@ -370,9 +404,13 @@ func Parse(data []byte, source string) (*Config, error) {
 		var msgs []string
 		lines := keyLines(data)
 		for _, k := range un {
-			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q", source, lines[strings.Join(k, ".")], k.String()))
+			at := source
+			if line := lines[strings.Join(k, ".")]; line > 0 {
+				at = fmt.Sprintf("%s:%d", source, line)
+			}
+			msgs = append(msgs, fmt.Sprintf("%s: unknown key %q", at, k.String()))
 		}
-		return nil, fmt.Errorf("%w: %s (valid: name, split, pretrained_model, group, gequivariant_group, cells, seeds, methods, decode, equizero_proxy, val_fraction, "+
+		return nil, md, fmt.Errorf("%w: %s (valid: name, split, pretrained_model, group, gequivariant_group, cells, seeds, methods, decode, equizero_proxy, val_fraction, "+
 			"[model] hidden/embed/decoder_embed/attention/bidirectional/dropout, [pretrain]/[tune] iterations/batch/lr/"+
 			"weight_decay/teacher_forcing/clip/eval_every, "+slurmKeys+")", ErrConfig, strings.Join(msgs, "; "))
 	}
@@ -381,7 +419,7 @@ func Parse(data []byte, source string) (*Config, error) {
 	}
 	if c.PretrainedModel != "" {
 		if err := c.usePretrainedModel(source, md.IsDefined("cells")); err != nil {
-			return nil, fmt.Errorf("%w: %s: pretrained_model: %v", ErrConfig, source, err)
+			return nil, md, fmt.Errorf("%w: %s: pretrained_model: %v", ErrConfig, source, err)
 		}
 	} else if !md.IsDefined("model", "decoder_embed") {
 		c.Model.DecoderEmbed = c.Model.Hidden
@@ -389,18 +427,20 @@ func Parse(data []byte, source string) (*Config, error) {
 			c.Model.DecoderEmbed *= 2
 		}
 	}
-	return &c, nil
+	return &c, md, nil
 }
 
 // ConfigSource returns the TOML text that Load(path) reads: the file at path
-// or, if there is none and path is a bare name (no directory), the built-in
-// configuration of that name. Any other missing path is an error wrapping
-// ErrConfig.
+// (at most MaxConfigBytes) or, if there is none and path is a bare name (no
+// directory), the built-in configuration of that name. Any other missing
+// path, and a file beyond the limit, is an error wrapping ErrConfig.
 func ConfigSource(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path, MaxConfigBytes)
 	switch {
 	case err == nil:
 		return data, nil
+	case errors.Is(err, ErrConfig):
+		return nil, err
 	case !errors.Is(err, os.ErrNotExist):
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	case path != "" && filepath.Base(path) == path:

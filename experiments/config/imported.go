@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,7 +17,9 @@ import (
 // working directory for a built-in configuration), the file is read, its
 // SHA-256 recorded, and its cell and sizes replace cells and [model]
 // (cellsSet: the configuration lists cells, which must then be that one
-// cell). The model's dropout stays [model]'s. Errors do not name the key.
+// cell). The model's dropout stays [model]'s. The file is read once by
+// seq2seq.ReadSafetensors, within its limits, and hashed as a stream.
+// Errors do not name the key.
 func (c *Config) usePretrainedModel(source string, cellsSet bool) error {
 	path := c.PretrainedModel
 	if !filepath.IsAbs(path) {
@@ -29,10 +32,6 @@ func (c *Config) usePretrainedModel(source string, cellsSet bool) error {
 		}
 		path = abs
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
 	m, err := seq2seq.ReadSafetensors(path, c.Model.Dropout)
 	if err != nil {
 		return err
@@ -42,9 +41,32 @@ func (c *Config) usePretrainedModel(source string, cellsSet bool) error {
 	if cellsSet && !slices.Equal(c.Cells, []string{cell}) {
 		return fmt.Errorf("cells = %q, but %s is a %s model (omit cells or set [%q])", c.Cells, path, cell, cell)
 	}
-	sum := sha256.Sum256(data)
-	c.PretrainedModel, c.PretrainedModelSHA256, c.Cells = path, hex.EncodeToString(sum[:]), []string{cell}
+	sum, err := fileSHA256(path)
+	if err != nil {
+		return err
+	}
+	c.PretrainedModel, c.PretrainedModelSHA256, c.Cells = path, sum, []string{cell}
 	c.Model = ModelConfig{Hidden: mc.Hidden, Embed: mc.Embed, DecoderEmbed: mc.DecoderEmbed,
 		Attention: !mc.NoAttention, Bidirectional: !mc.Unidirectional, Dropout: c.Model.Dropout}
 	return nil
+}
+
+// fileSHA256 returns the hexadecimal SHA-256 of the file at path, read as a
+// stream of at most seq2seq.MaxSafetensorsBytes (which ReadSafetensors has
+// checked the file against).
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, io.LimitReader(f, seq2seq.MaxSafetensorsBytes+1))
+	if err != nil {
+		return "", err
+	}
+	if n > seq2seq.MaxSafetensorsBytes {
+		return "", fmt.Errorf("%s: more than %d bytes", path, int64(seq2seq.MaxSafetensorsBytes))
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

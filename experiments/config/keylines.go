@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -11,7 +12,9 @@ import (
 // ("tune.lr", "slurm.partition", "group.cycle.words"): where it is assigned,
 // also as a dotted key or inside an inline table, or, for a table, its
 // header. A key of an array of tables has the line of its first occurrence;
-// a table defined only through its keys (pretrain.lr = 1) has line 0. It
+// the nth table of an array ("group.cycle[2]", n from 1) has the line of
+// its first key; a table defined only through its keys (pretrain.lr = 1)
+// has line 0. It
 // returns nil for a document that does not parse.
 func keyLines(data []byte) map[string]int {
 	var top map[string]toml.Primitive
@@ -55,8 +58,19 @@ func walkLines(md toml.MetaData, path []string, m map[string]toml.Primitive, lin
 		case "ArrayHash":
 			var tables []map[string]toml.Primitive
 			if md.PrimitiveDecode(p, &tables) == nil {
-				for _, t := range tables {
-					walkLines(md, kp, t, lines)
+				for i, t := range tables {
+					table := map[string]int{}
+					walkLines(md, kp, t, table)
+					first := 0
+					for k, l := range table {
+						if _, seen := lines[k]; !seen {
+							lines[k] = l
+						}
+						if l > 0 && (first == 0 || l < first) {
+							first = l
+						}
+					}
+					lines[fmt.Sprintf("%s[%d]", key, i+1)] = first
 				}
 			}
 		}

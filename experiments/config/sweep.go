@@ -92,18 +92,26 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 			return nil, fmt.Errorf("%w: -set: %v", ErrConfig, err)
 		}
 	}
-	sw := &Sweep{Source: path, Data: data}
-	sw.Name, _ = doc["name"].(string)
+	sw := &Sweep{Source: path, Data: data, Name: Default().Name}
+	if name, ok := doc["name"].(string); ok {
+		if err := checkName(name, MaxNameBytes); err != nil {
+			return nil, located(err, data, path)
+		}
+		sw.Name = name
+	}
 	if sw.Axes, err = axes(doc, md); err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
 	}
 	sortAxes(sw.Axes, order)
+	if n, ok := cellCount(sw.Axes); !ok {
+		return nil, fmt.Errorf("%s: %w: axes %s make more than %d cells (%s)", path, ErrConfig, axisKeys(sw.Axes), MaxCells, n)
+	}
 	whens, err := whenTables(doc, sw.Axes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
 	}
 	if len(sw.Axes) == 0 {
-		c, err := load(data, path)
+		c, err := load(data, data, path)
 		if err != nil {
 			return nil, err
 		}
@@ -114,13 +122,16 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 	delete(base, "when")
 	delete(base, "splits")
 	delete(base, "groups")
+	if err := sw.checkCellNames(); err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
+	}
 	seen := map[string]bool{}
 	for _, values := range combinations(sw.Axes) {
 		cell := deepCopy(base).(map[string]any)
 		var parts []string
 		for i, a := range sw.Axes {
 			setPath(cell, strings.Split(a.Key, "."), values[i])
-			parts = append(parts, strings.ReplaceAll(valueName(values[i]), "×", "x"))
+			parts = append(parts, cellPart(values[i]))
 		}
 		for _, w := range whens {
 			if w.matches(sw.Axes, values) {
@@ -133,7 +144,7 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: cell %s: %w: %v", path, suffix, ErrConfig, err)
 		}
-		c, err := load(text, path)
+		c, err := load(text, data, path)
 		if err != nil {
 			return nil, fmt.Errorf("cell %s of %w", suffix, err)
 		}
@@ -144,6 +155,24 @@ func ParseSweep(data []byte, path string, sets []string) (*Sweep, error) {
 		sw.Cells = append(sw.Cells, Cell{Config: c, Dir: sw.Name + "/" + suffix})
 	}
 	return sw, nil
+}
+
+// MaxCells bounds the cells of a sweep: each is parsed and validated when
+// the file is loaded (atlas.toml has 55).
+const MaxCells = 10_000
+
+// cellCount returns the number of cells of the axes as text, and whether
+// it is at most MaxCells.
+func cellCount(as []Axis) (string, bool) {
+	n := 1
+	var sizes []string
+	for _, a := range as {
+		sizes = append(sizes, strconv.Itoa(len(a.Values)))
+		if n *= len(a.Values); n > MaxCells {
+			return strings.Join(sizes, " × ") + " × …", false
+		}
+	}
+	return strconv.Itoa(n), true
 }
 
 // axes returns the axes of a decoded document, in the order of its keys.
@@ -299,6 +328,27 @@ func combinations(as []Axis) [][]any {
 	}
 	return out
 }
+
+// checkCellNames reports a cell of sw whose axis values cannot name its
+// folder, before any cell is made.
+func (sw *Sweep) checkCellNames() error {
+	max := maxCellNameBytes - len(sw.Name) - 1
+	for _, values := range combinations(sw.Axes) {
+		var parts []string
+		for _, v := range values {
+			parts = append(parts, cellPart(v))
+		}
+		suffix := strings.Join(parts, "_")
+		if why := nameProblem(suffix, max); why != "" {
+			return fmt.Errorf("axes %s: the values %q cannot name the folder %s/%s: %s (a cell's values are "+nameRule+")",
+				axisKeys(sw.Axes), parts, sw.Name, suffix, why, max)
+		}
+	}
+	return nil
+}
+
+// cellPart writes an axis value in a cell's name, × written x.
+func cellPart(v any) string { return strings.ReplaceAll(valueName(v), "×", "x") }
 
 // valueName writes an axis value in a cell's name.
 func valueName(v any) string {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,8 +79,8 @@ methods = ["pretrained"]
 		}
 		base := strings.Replace(sweepBase, `name = "sw"`, `name = "sw_`+suffix+`"`, 1)
 		base = strings.Replace(base, `methods = ["pretrained", "finetune", "equitune"]`+"\n", "", 1)
-		plain, err := load([]byte(base+
-			"split = \""+want.split+"\"\nmethods = ["+want.methods+"]\n[tune]\nlr = "+want.lr+"\n"), "plain.toml")
+		text := []byte(base + "split = \"" + want.split + "\"\nmethods = [" + want.methods + "]\n[tune]\nlr = " + want.lr + "\n")
+		plain, err := load(text, text, "plain.toml")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,5 +163,19 @@ func TestSweepBadInput(t *testing.T) {
 		if _, err := LoadSweep(writeConfig(t, sweepBase+text+"\n"), nil); err == nil {
 			t.Errorf("accepted:\n%s", text)
 		}
+	}
+}
+
+// TestSweepCellLimit: a sweep of more than MaxCells cells is refused, naming
+// the limit, before any cell is made.
+func TestSweepCellLimit(t *testing.T) {
+	text := "splits = [\"simple\", \"length\", \"addprim_jump\", \"addprim_turn_left\", \"template_right\", \"filler_num0\", " +
+		"\"filler_num1\", \"filler_num2\", \"add_jump\", \"around_right\", \"template_opposite_right\"]\n" +
+		"val_fraction = [0.1, 0.2]\n[pretrain]\nbatch = [1, 2]\nclip = [1, 2]\niterations = [10, 20]\n" +
+		"[tune]\nbatch = [1, 2]\nclip = [1, 2]\niterations = [10, 20]\n" +
+		"lr = [1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 6e-3, 7e-3, 8e-3, 9e-3, 1e-2]\n" // 11 × 2⁷ × 10 cells
+	_, err := LoadSweep(writeConfig(t, sweepBase+text), nil)
+	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "more than 10000 cells") {
+		t.Errorf("error %v, want ErrConfig naming the limit of %d cells", err, MaxCells)
 	}
 }
