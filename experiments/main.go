@@ -231,6 +231,7 @@ func runIndex(i int, sw *config.Sweep, stderr io.Writer) (runner.Step, int) {
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
+	runner.CatchSignals() // from now on a signal ends in exit 130
 	fs := flags("run", "experiments [run] -config FILE [-config FILE …] [-out DIR] [-jobs N] [-force] [-v]\n"+
 		"       experiments [run] -config FILE [-out DIR] -run-index I [-force] [-v]",
 		"Runs experiments: pretrains each (cell, seed) or reuses its cached checkpoint, runs each method,\n"+

@@ -91,9 +91,12 @@ func (e *Env) interrupted() error {
 
 // claim takes method run r's lock and reports whether r is finished: its
 // result.json holds r's result (checkResult). A result of other settings is
-// an error wrapping ErrMismatch, or, with Force, recomputed. unlock is nil
-// when err is.
+// an error wrapping ErrMismatch, or, with Force, recomputed. Once Ctx is
+// cancelled no run starts (ErrInterrupted). unlock is nil when err is.
 func (e *Env) claim(r Run) (unlock func(), finished bool, err error) {
+	if err := e.interrupted(); err != nil {
+		return nil, false, err
+	}
 	unlock, err = e.acquire(e.Layout.Lock(r), r.ID())
 	if err != nil {
 		return nil, false, err
