@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strconv"
 	"syscall"
+
+	"github.com/scan-equitune/equitune/experiments/config"
 )
 
 // The environment of a worker process (see workerPool).
@@ -146,6 +148,8 @@ func (p *workerPool) spawn(w int, t task, noWait bool) error {
 		return ErrInterrupted
 	case exit.ExitCode() == exitBusy && noWait:
 		return errBusy
+	case exit.ExitCode() == 2:
+		return fmt.Errorf("%w: run %s: its worker process found bad input, %s (its log is above)", config.ErrConfig, t.run.ID(), exit.ProcessState)
 	}
 	return fmt.Errorf("run %s: its worker process %s (its log is above)", t.run.ID(), exit.ProcessState)
 }
