@@ -176,5 +176,7 @@ func TestMain(m *testing.M) {
 		os.Stderr.WriteString(commandReady + "\n")
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeFinishedTiny()
+	os.Exit(code)
 }
