@@ -10,8 +10,9 @@
 //	experiments run -config FILE [-out DIR] -run-index I [-force] [-v]
 //	experiments list [-config FILE]
 //	experiments aggregate -config FILE [-config FILE …] [-out DIR]
-//	experiments slurm -config FILE [-out DIR] -plan DIR
-//	experiments export -config FILE [-out DIR] -run-index I -o FILE [-vocab-from REF]
+//	experiments verify [-config FILE …] [-out DIR] [-strict] [-seal]
+//	experiments slurm -config FILE [-out DIR] -plan DIR [-force]
+//	experiments export -config FILE [-out DIR] -run-index I -o FILE [-vocab-from REF] [-force]
 //	experiments coverage -config FILE
 //	experiments atlas [-out DIR] SCALE
 //	experiments predict -config FILE [-out DIR] -run-index I [COMMAND …]
@@ -86,6 +87,7 @@ var commands = []command{
 	{"run", "run experiments (the default: experiments -config FILE … is experiments run -config FILE …)", cmdRun},
 	{"list", "print a config's indexed runs, or the built-in configs", cmdList},
 	{"aggregate", "write summaries and plots from the result.json files there are", cmdAggregate},
+	{"verify", "check the runs' files against their digests (SHA256SUMS); seal results written before digests", cmdVerify},
 	{"slurm", "write a Slurm plan of job arrays for a config", cmdSlurm},
 	{"export", "write a run's model as the reference PyTorch code's safetensors state_dict", cmdExport},
 	{"coverage", "print the group coverage of a config's split", cmdCoverage},
@@ -231,6 +233,7 @@ func runIndex(i int, sw *config.Sweep, stderr io.Writer) (runner.Step, int) {
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
+	runner.CatchSignals() // from now on a signal ends in exit 130
 	fs := flags("run", "experiments [run] -config FILE [-config FILE …] [-out DIR] [-jobs N] [-force] [-v]\n"+
 		"       experiments [run] -config FILE [-out DIR] -run-index I [-force] [-v]",
 		"Runs experiments: pretrains each (cell, seed) or reuses its cached checkpoint, runs each method,\n"+
@@ -341,6 +344,9 @@ func cmdAggregate(args []string, stdout, stderr io.Writer) int {
 	if len(configs.paths) == 0 {
 		return fail(stderr, 2, errors.New("-config is required (a file, or a built-in config: see experiments list)"))
 	}
+	if err := runner.CheckOut(*out); err != nil {
+		return fail(stderr, 2, err)
+	}
 	sws, err := config.LoadSweeps(configs.paths, configs.sets)
 	if err != nil {
 		return fail(stderr, 2, err)
@@ -352,14 +358,40 @@ func cmdAggregate(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
+func cmdVerify(args []string, stdout, stderr io.Writer) int {
+	fs := flags("verify", "experiments verify [-config FILE …] [-out DIR] [-strict] [-seal]",
+		"Checks each method run's files against its SHA256SUMS (sha256sum's format, written with its result.json):\n"+
+			"the runs of the configs, or without -config every run under OUT/results. Prints each damaged file\n"+
+			"and a summary; gitignored files (predictions, models) that are absent, as in a fresh clone, are\n"+
+			"counted, not failures, and a result.json without SHA256SUMS (written before digests) is unsealed.\n"+
+			"Exits with 1 if a file is damaged (or, with -strict, a result is unsealed).")
+	configs := configFlag(fs, true)
+	out := outFlag(fs)
+	strict := fs.Bool("strict", false, "fail on results without SHA256SUMS")
+	doSeal := fs.Bool("seal", false, "write SHA256SUMS for each finished run that has none (never rewriting one)")
+	if code, ok := parse(fs, args, false, stderr); !ok {
+		return code
+	}
+	o := runner.VerifyOptions{Out: *out, Strict: *strict, Seal: *doSeal}
+	if len(configs.paths) > 0 {
+		sws, err := config.LoadSweeps(configs.paths, configs.sets)
+		if err != nil {
+			return fail(stderr, 2, err)
+		}
+		o.Sweeps = sws
+	}
+	return runner.Verify(o, stdout, stderr)
+}
+
 func cmdSlurm(args []string, stdout, stderr io.Writer) int {
-	fs := flags("slurm", "experiments slurm -config FILE [-out DIR] -plan DIR",
+	fs := flags("slurm", "experiments slurm -config FILE [-out DIR] -plan DIR [-force]",
 		"Writes a Slurm plan into the plan directory: a copy of this binary and of the config, job arrays\n"+
 			"over the pretraining and the method runs (array task i runs run i), a job writing the summary,\n"+
 			"and submit.sh, which submits the three chained with afterok. Every task writes under -out.")
 	cfgs := configFlag(fs, false)
 	out := outFlag(fs)
 	plan := fs.String("plan", "", "the plan `directory` to write")
+	force := fs.Bool("force", false, "write the plan into a directory that is not empty (overwriting a plan there)")
 	if code, ok := parse(fs, args, false, stderr); !ok {
 		return code
 	}
@@ -370,11 +402,11 @@ func cmdSlurm(args []string, stdout, stderr io.Writer) int {
 	if sw == nil {
 		return code
 	}
-	return runner.WritePlan(*plan, *out, sw, stdout, stderr)
+	return runner.WritePlan(*plan, *out, sw, *force, stdout, stderr)
 }
 
 func cmdExport(args []string, stdout, stderr io.Writer) int {
-	fs := flags("export", "experiments export -config FILE [-out DIR] -run-index I -o FILE [-vocab-from REF]",
+	fs := flags("export", "experiments export -config FILE [-out DIR] -run-index I -o FILE [-vocab-from REF] [-force]",
 		"Writes the model of run I (a pretraining's or an untrained method's best-validation pretrained\n"+
 			"model, a training method's selected model) as the reference PyTorch code's safetensors state_dict.")
 	cfgs := configFlag(fs, false)
@@ -382,6 +414,7 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 	index := fs.Int("run-index", -1, "the run whose model to write (see experiments list -config)")
 	dst := fs.String("o", "", "the safetensors `file` to write")
 	vocabFrom := fs.String("vocab-from", "", "order the words as in the metadata of this safetensors `file` (e.g. a model of the reference code) instead of this project's order")
+	force := fs.Bool("force", false, "overwrite the -o file if it exists")
 	if code, ok := parse(fs, args, false, stderr); !ok {
 		return code
 	}
@@ -397,7 +430,7 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	r := st.Run
-	if err := runner.Export(st.Cell, *out, r, *dst, *vocabFrom); err != nil {
+	if err := runner.Export(st.Cell, *out, r, *dst, *vocabFrom, *force); err != nil {
 		if errors.Is(err, config.ErrConfig) {
 			return fail(stderr, 2, err)
 		}

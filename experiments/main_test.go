@@ -190,10 +190,19 @@ func TestStageSeconds(t *testing.T) {
 // TestMain makes the test binary the experiments command when a pool of
 // worker processes starts it as one of its workers (runner's workerPool
 // re-executes this binary with EQUITUNE_WORKER=1): tests that run the
-// command at -jobs 2 or more then have real worker processes.
+// command at -jobs 2 or more then have real worker processes. With
+// commandEnv set it is the command too, as a process a test can signal
+// (TestSignalEndsIn130), which says commandReady once it runs.
 func TestMain(m *testing.M) {
 	if os.Getenv("EQUITUNE_WORKER") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	if os.Getenv(commandEnv) == "1" { // the command itself, for a test that signals it
+		runner.CatchSignals()
+		os.Stderr.WriteString(commandReady + "\n")
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	code := m.Run()
+	removeFinishedTiny()
+	os.Exit(code)
 }

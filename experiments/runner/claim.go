@@ -91,9 +91,12 @@ func (e *Env) interrupted() error {
 
 // claim takes method run r's lock and reports whether r is finished: its
 // result.json holds r's result (checkResult). A result of other settings is
-// an error wrapping ErrMismatch, or, with Force, recomputed. unlock is nil
-// when err is.
+// an error wrapping ErrMismatch, or, with Force, recomputed. Once Ctx is
+// cancelled no run starts (ErrInterrupted). unlock is nil when err is.
 func (e *Env) claim(r Run) (unlock func(), finished bool, err error) {
+	if err := e.interrupted(); err != nil {
+		return nil, false, err
+	}
 	unlock, err = e.acquire(e.Layout.Lock(r), r.ID())
 	if err != nil {
 		return nil, false, err
@@ -107,6 +110,9 @@ func (e *Env) claim(r Run) (unlock func(), finished bool, err error) {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return unlock, false, nil
+	case errors.Is(err, ErrDamaged):
+		e.Log.Warn("redoing run: a file of its result is damaged", "run", r.ID(), "err", err)
+		return unlock, false, nil
 	case err == nil && !e.Force:
 		e.Log.Info("skipping finished run", "run", r.ID())
 		return unlock, true, nil
@@ -116,16 +122,33 @@ func (e *Env) claim(r Run) (unlock func(), finished bool, err error) {
 	case errors.Is(err, ErrMismatch) && e.Force:
 		e.Log.Warn("recomputing run (-force): its result.json was computed under other settings", "run", r.ID(), "err", err)
 		return unlock, false, nil
+	case errors.Is(err, errBadResult) && e.Force:
+		e.Log.Warn("recomputing run (-force): its result.json is not one", "run", r.ID(), "err", err)
+		return unlock, false, nil
 	}
 	unlock()
 	return nil, false, err
 }
 
 // check reports whether method run r's result.json is there (an error
-// wrapping os.ErrNotExist if not) and holds r's result.
+// wrapping os.ErrNotExist if not), matches its digests if it has them (an
+// error wrapping ErrDamaged naming the file if not; gitignored files may be
+// absent, which the debug log says) and holds r's result (checkResult).
 func (e *Env) check(r Run) error {
 	path := e.Layout.Result(r)
 	res, err := readResult(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	rc, cerr := checkRun(filepath.Dir(path))
+	switch {
+	case cerr != nil:
+		return cerr
+	case len(rc.Damaged) > 0:
+		return rc.Damaged[0]
+	case len(rc.Absent) > 0 && e.Log != nil:
+		e.Log.Debug("the result stands without its gitignored files (as in a fresh clone)", "run", r.ID(), "absent", len(rc.Absent))
+	}
 	if err != nil {
 		return err
 	}
@@ -133,18 +156,24 @@ func (e *Env) check(r Run) error {
 }
 
 // Stale returns an error for each method run of runs whose result.json was
-// computed under other settings than e.Config's, saying what differs.
-func (e *Env) Stale(runs []Run) []error {
-	var errs []error
+// computed under other settings than e.Config's, saying what differs. err
+// is the first result.json that is not one, or that it cannot read; a
+// damaged or absent result is no error: the run is redone.
+func (e *Env) Stale(runs []Run) (stale []error, err error) {
 	for _, r := range runs {
 		if r.Method == Pretrain {
 			continue
 		}
-		if err := e.check(r); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, err)
+		switch cerr := e.check(r); {
+		case cerr == nil || errors.Is(cerr, os.ErrNotExist) || errors.Is(cerr, ErrDamaged):
+		case errors.Is(cerr, ErrMismatch):
+			stale = append(stale, cerr)
+		case errors.Is(cerr, errBadResult) && e.Force:
+		case err == nil:
+			err = cerr
 		}
 	}
-	return errs
+	return stale, err
 }
 
 // staleError summarises the errors of Stale in one message: the first few,
@@ -166,7 +195,9 @@ func staleError(errs []error) error {
 
 // ReadResults reads the result.json of every method run of runs that has
 // one and that holds the run's result of c (checkResult); rejected lists
-// the others, each an error naming the file and saying why.
+// the others, each an error naming the file and saying why. A run whose
+// files do not match their digests is an error wrapping ErrDamaged that
+// names the file: its numbers are not to be summarized.
 func ReadResults(c *config.Config, l Layout, runs []Run) (rs []*Result, rejected []error, err error) {
 	for _, r := range runs {
 		if r.Method == Pretrain {
@@ -176,7 +207,13 @@ func ReadResults(c *config.Config, l Layout, runs []Run) (rs []*Result, rejected
 		res, err := readResult(path)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
-		} else if err != nil {
+		}
+		if rc, cerr := checkRun(filepath.Dir(path)); cerr != nil {
+			return nil, nil, cerr
+		} else if len(rc.Damaged) > 0 {
+			return nil, nil, errors.Join(rc.Damaged...)
+		}
+		if err != nil {
 			return nil, nil, err
 		}
 		if err := checkResult(c, r, res, path); errors.Is(err, ErrMismatch) {
@@ -196,16 +233,32 @@ func (l Layout) LockSummary() (unlock func(), err error) {
 	return waitLock(filepath.Join(l.Out, "results", ".cache", "locks", l.Experiment, "summary.lock"), nil, nil)
 }
 
+// MaxResultBytes bounds a result.json (the longest the reference runs
+// wrote is 25 KB).
+const MaxResultBytes = 16 << 20
+
+// errBadResult is wrapped by readResult's error about a file that is not a
+// result.json.
+var errBadResult = errors.New("not a result.json")
+
 // readResult reads a result.json; an absent file gives an error wrapping
-// os.ErrNotExist.
+// os.ErrNotExist, one that is not a result.json (not JSON, or beyond
+// MaxResultBytes) an error wrapping errBadResult that names it.
 func readResult(path string) (*Result, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
+	b, err := readLimited(path, MaxResultBytes)
+	if errors.Is(err, errTooLarge) {
+		return nil, fmt.Errorf("%w: %w", errBadResult, err)
+	} else if err != nil {
 		return nil, err
 	}
+	return decodeResult(b, path)
+}
+
+// decodeResult decodes the result.json data read from path.
+func decodeResult(data []byte, path string) (*Result, error) {
 	var res Result
-	if err := json.Unmarshal(b, &res); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if err := json.Unmarshal(data, &res); err != nil {
+		return nil, fmt.Errorf("%s: %w (%v): delete it, or rerun with -force to recompute its run", path, errBadResult, err)
 	}
 	return &res, nil
 }

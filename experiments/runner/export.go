@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nlpodyssey/safetensors"
 
 	"github.com/scan-equitune/equitune/experiments/config"
+	"github.com/scan-equitune/equitune/scan"
 	"github.com/scan-equitune/equitune/seq2seq"
 )
 
@@ -28,8 +30,15 @@ func trains(m string) bool {
 // (runModel) as the reference code's state_dict to dst. Rows are in the
 // word order of the metadata of the safetensors file vocabFrom (this
 // project's order when empty), so that the reference code, whose order is
-// that of its training data, reads the words right.
-func Export(cell config.Cell, out string, r Run, dst, vocabFrom string) error {
+// that of its training data, reads the words right. A dst that is a
+// directory, or that exists and force is not set, is an error wrapping
+// config.ErrConfig, as are a bad vocabFrom and a damaged model.
+func Export(cell config.Cell, out string, r Run, dst, vocabFrom string, force bool) error {
+	if fi, err := os.Stat(dst); err == nil && fi.IsDir() {
+		return fmt.Errorf("%w: -o %s is a directory; give the file to write", config.ErrConfig, dst)
+	} else if err == nil && !force {
+		return fmt.Errorf("%w: -o %s exists; rerun with -force to overwrite it", config.ErrConfig, dst)
+	}
 	in, outVocab, err := vocabOrders(vocabFrom)
 	if err != nil {
 		return err
@@ -53,6 +62,8 @@ func runModel(cell config.Cell, out string, r Run) (*seq2seq.Model, error) {
 		m, err := seq2seq.ReadSafetensors(src, e.Config.Model.Dropout)
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%w: run %d (%s) has no %s yet: run it first", config.ErrConfig, r.Index, r.ID(), src)
+		} else if errors.Is(err, seq2seq.ErrSafetensors) {
+			return nil, fmt.Errorf("%w: run %d (%s): %w; rerun the run to write it again", config.ErrConfig, r.Index, r.ID(), err)
 		}
 		return m, err
 	case e.Config.PretrainedModel != "":
@@ -71,13 +82,19 @@ func runModel(cell config.Cell, out string, r Run) (*seq2seq.Model, error) {
 	return tr.Model, nil
 }
 
+// maxVocabFromBytes bounds the -vocab-from file that vocabOrders reads: a
+// model within seq2seq's limits.
+const maxVocabFromBytes = seq2seq.MaxSafetensorsBytes
+
 // vocabOrders returns the in_vocab and out_vocab word lists of a
-// safetensors file's metadata (nil, nil for no file).
+// safetensors file's metadata (nil, nil for no file), each a permutation
+// of the vocabulary of package scan (actions without their "I_"). Errors
+// name the file, the key and the word.
 func vocabOrders(path string) (in, out []string, err error) {
 	if path == "" {
 		return nil, nil, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path, maxVocabFromBytes)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: -vocab-from: %v", config.ErrConfig, err)
 	}
@@ -87,12 +104,40 @@ func vocabOrders(path string) (in, out []string, err error) {
 	}
 	md := meta.Metadata()
 	for _, k := range []struct {
-		key string
-		dst *[]string
-	}{{"in_vocab", &in}, {"out_vocab", &out}} {
+		key    string
+		dst    *[]string
+		v      *scan.Vocab
+		prefix string
+	}{{"in_vocab", &in, scan.InputVocab(), ""}, {"out_vocab", &out, scan.OutputVocab(), "I_"}} {
 		if err := json.Unmarshal([]byte(md[k.key]), k.dst); err != nil {
 			return nil, nil, fmt.Errorf("%w: -vocab-from %s: metadata %s: want a JSON list of words: %v", config.ErrConfig, path, k.key, err)
 		}
+		if err := checkOrder(*k.dst, k.v, k.prefix); err != nil {
+			return nil, nil, fmt.Errorf("%w: -vocab-from %s: metadata %s: %v", config.ErrConfig, path, k.key, err)
+		}
 	}
 	return in, out, nil
+}
+
+// checkOrder checks that words, each prefixed with prefix (but SOS and
+// EOS), are the words of v, each once; an error names the first word and
+// its position that are not.
+func checkOrder(words []string, v *scan.Vocab, prefix string) error {
+	seen := map[string]bool{}
+	for i, w := range words {
+		if w != "SOS" && w != "EOS" {
+			w = prefix + w
+		}
+		if _, ok := v.ID(w); !ok {
+			return fmt.Errorf("word %q (list index %d) is not in the vocabulary (%s)", words[i], i, strings.Join(v.Tokens(), " "))
+		}
+		if seen[w] {
+			return fmt.Errorf("word %q (list index %d) is repeated", words[i], i)
+		}
+		seen[w] = true
+	}
+	if len(words) != v.Size() {
+		return fmt.Errorf("%d words, the vocabulary has %d", len(words), v.Size())
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"runtime"
 	"time"
 
@@ -47,13 +48,21 @@ func RunOne(cell config.Cell, r Run, o Options, stderr io.Writer) int {
 	defer stop()
 	env := base
 	env.Config, env.Layout, env.Force = cell.Config, CellLayout(o.Out, cell), o.Force
-	if errs := env.Stale([]Run{r}); len(errs) > 0 && !o.Force {
-		printError(stderr, staleError(errs))
+	if err := CheckOut(o.Out); err != nil {
+		printError(stderr, err)
+		return 2
+	}
+	stale, err := env.Stale([]Run{r})
+	if err != nil {
+		printError(stderr, err)
+		return 2
+	} else if len(stale) > 0 && !o.Force {
+		printError(stderr, staleError(stale))
 		return 2
 	}
 	env.noWait = workerNoWait()
 	start := time.Now()
-	err := env.Do(r)
+	err = env.Do(r)
 	if errors.Is(err, errBusy) {
 		return exitBusy
 	}
@@ -71,6 +80,10 @@ func RunOne(cell config.Cell, r Run, o Options, stderr io.Writer) int {
 func RunAll(sws []*config.Sweep, o Options, stdout, stderr io.Writer) int {
 	status, log, base, stop := runLog(stderr, o.Verbose)
 	defer stop()
+	if err := CheckOut(o.Out); err != nil {
+		printError(stderr, err)
+		return 2
+	}
 	var envs []*Env
 	var stale []error
 	for _, sw := range sws {
@@ -86,7 +99,12 @@ func RunAll(sws []*config.Sweep, o Options, stdout, stderr io.Writer) int {
 			env.Config, env.Source, env.Layout, env.Force = cell.Config, sw.Source, CellLayout(o.Out, cell), o.Force
 			env.plan = plan[cell.Dir]
 			envs = append(envs, &env)
-			stale = append(stale, env.Stale(Expand(cell.Config))...)
+			st, err := env.Stale(Expand(cell.Config))
+			if err != nil {
+				printError(stderr, err)
+				return 2
+			}
+			stale = append(stale, st...)
 		}
 	}
 	if len(stale) > 0 && !o.Force {
@@ -134,13 +152,27 @@ func printError(w io.Writer, err error) {
 	fmt.Fprintf(w, "experiments: %v\n", err)
 }
 
+// CheckOut returns an error if the output root out exists and is not a
+// directory.
+func CheckOut(out string) error {
+	if fi, err := os.Stat(out); err == nil && !fi.IsDir() {
+		return fmt.Errorf("-out %s is a file, not a directory (the root of the outputs)", out)
+	}
+	return nil
+}
+
 // exitStatus logs how the runs ended and returns the exit status: 0, 130
-// when interrupted (checkpoints saved) or 1 after a failure.
+// when interrupted (checkpoints saved), 2 for bad input found while
+// running (an error wrapping config.ErrConfig: a pretrained_model that no
+// longer reads) or 1 after a failure.
 func exitStatus(log *slog.Logger, err error) int {
 	switch {
 	case errors.Is(err, ErrInterrupted):
 		log.Warn("interrupted: checkpoints are saved; rerun the same command to resume")
 		return 130
+	case errors.Is(err, config.ErrConfig):
+		log.Error("run failed on bad input", "err", err)
+		return 2
 	case err != nil:
 		log.Error("run failed", "err", err)
 		return 1

@@ -110,6 +110,9 @@ func each(ts []task, jobs int, do func(w int, t task) error) error {
 	for w := range min(jobs, len(ts)) {
 		wg.Go(func() {
 			for t := range next {
+				if env.interrupted() != nil {
+					continue // handed over as the signal came
+				}
 				if err := do(w, t); err != nil {
 					mu.Lock()
 					if first == nil {

@@ -219,11 +219,18 @@ func copyExecutable(src, dst string) error {
 
 // WritePlan is the slurm command: it writes the plan of cfg (read from
 // source) into dir with a copy of the running executable, prints how to
-// submit it and returns the exit status.
-func WritePlan(dir, out string, sw *config.Sweep, stdout, stderr io.Writer) int {
+// submit it and returns the exit status. A dir that is not empty (a plan
+// written before) is refused unless force.
+func WritePlan(dir, out string, sw *config.Sweep, force bool, stdout, stderr io.Writer) int {
 	fail := func(code int, err error) int {
 		printError(stderr, err)
 		return code
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fail(2, fmt.Errorf("-plan %s is a file, not a directory", dir))
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 && !force {
+		return fail(2, fmt.Errorf("-plan %s is not empty (it holds %s); rerun with -force to overwrite the plan in it", dir, entries[0].Name()))
 	}
 	exe, err := os.Executable()
 	if err != nil {

@@ -303,6 +303,9 @@ func (e *Env) Do(r Run) error {
 	if err := atomicfile.WriteFile(path, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
+	if err := seal(filepath.Dir(path)); err != nil {
+		return err
+	}
 	return e.dropTuneCheckpoint(r)
 }
 

@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strconv"
 	"syscall"
+
+	"github.com/scan-equitune/equitune/experiments/config"
 )
 
 // The environment of a worker process (see workerPool).
@@ -84,7 +86,8 @@ func (p *workerPool) do(w int, t task, noWait bool) error {
 
 // spawn runs t in a worker process and waits for it. The worker's log goes
 // to the pool's status line; when the invocation is interrupted the worker
-// gets SIGTERM and stops after its current checkpoint.
+// gets SIGTERM and stops after its current checkpoint (ErrInterrupted,
+// however it ends: with 130, or killed by the signal), and no worker starts.
 func (p *workerPool) spawn(w int, t task, noWait bool) error {
 	// The worker dies with this thread (workerAttr's Pdeathsig), so the
 	// thread must outlive it.
@@ -113,6 +116,9 @@ func (p *workerPool) spawn(w int, t task, noWait bool) error {
 	if err != nil {
 		return err
 	}
+	if err := t.env.interrupted(); err != nil {
+		return err // no worker starts after the signal
+	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("run %s: starting its worker: %w", t.run.ID(), err)
 	}
@@ -138,12 +144,23 @@ func (p *workerPool) spawn(w int, t task, noWait bool) error {
 		return nil
 	case !errors.As(err, &exit):
 		return fmt.Errorf("run %s: its worker: %w", t.run.ID(), err)
-	case exit.ExitCode() == 130 && t.env.interrupted() != nil:
+	case t.env.interrupted() != nil && (exit.ExitCode() == 130 || stoppedBySignal(exit.ProcessState)):
 		return ErrInterrupted
 	case exit.ExitCode() == exitBusy && noWait:
 		return errBusy
+	case exit.ExitCode() == 2:
+		return fmt.Errorf("%w: run %s: its worker process found bad input, %s (its log is above)", config.ErrConfig, t.run.ID(), exit.ProcessState)
 	}
 	return fmt.Errorf("run %s: its worker process %s (its log is above)", t.run.ID(), exit.ProcessState)
+}
+
+// stoppedBySignal reports whether a worker process ended by SIGTERM or
+// SIGINT: stopped by its invocation before it caught them (CatchSignals),
+// its checkpoints and results are as after a kill -9, which the next
+// invocation resumes.
+func stoppedBySignal(ps *os.ProcessState) bool {
+	ws, ok := ps.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && (ws.Signal() == syscall.SIGTERM || ws.Signal() == syscall.SIGINT)
 }
 
 // progressLine matches a worker's progress log line (statusLine.progress).

@@ -39,6 +39,7 @@ func worker(args []string) int {
 	if len(args) == 0 || args[0] != "run" {
 		return 2
 	}
+	CatchSignals()
 	args = args[1:]
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	src := fs.String("config", "", "")
