@@ -19,6 +19,7 @@ import (
 // before runs wrote them), and returns the sweep, the layout and the runs.
 func predictionsTree(t *testing.T, out string) (*config.Sweep, runner.Layout, []synthRun) {
 	t.Helper()
+	withoutErrorAnalysis(t) // the synthetic commands are not the split's
 	sw, err := config.ParseSweep([]byte(intervalConfig), "ci.toml", nil)
 	if err != nil {
 		t.Fatal(err)
