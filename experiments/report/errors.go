@@ -201,7 +201,8 @@ type experimentErrors struct {
 }
 
 // readErrors returns the error analysis of rows under l, from their runs'
-// outcomes and test commands (runner.SplitParts).
+// outcomes as withOutcomes read them (Row.Outcomes; a row without is
+// missing) and test commands (runner.SplitParts).
 func readErrors(c *config.Config, l runner.Layout, rows []Row) (*experimentErrors, error) {
 	phrase := heldOutPhrase(c.Split)
 	x := &experimentErrors{Config: c, Phrase: phrase, Keys: errorKeys(c.Split)}
@@ -211,14 +212,11 @@ func readErrors(c *config.Config, l runner.Layout, rows []Row) (*experimentError
 	}
 	commands := map[uint64][]string{} // test commands by seed
 	for _, row := range rows {
-		recs, err := rowOutcomes(l, row)
-		if err != nil {
-			return nil, err
-		}
-		if recs == nil {
+		if row.Outcomes == nil {
 			x.Missing = append(x.Missing, row)
 			continue
 		}
+		recs := row.Outcomes.Records
 		order := make([]int, len(row.Runs))
 		for i := range order {
 			order[i] = i
@@ -229,6 +227,7 @@ func readErrors(c *config.Config, l runner.Layout, rows []Row) (*experimentError
 			res := row.Runs[i]
 			cs, ok := commands[res.Seed]
 			if !ok {
+				var err error
 				if cs, err = testCommands(c, res.Seed); err != nil {
 					return nil, err
 				}

@@ -323,7 +323,11 @@ func TestErrorsFigureShowsChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := readErrors(c, l, summarize(rs))
+	rows := summarize(rs)
+	if err := withOutcomes(c.Name, l, rows); err != nil {
+		t.Fatal(err)
+	}
+	x, err := readErrors(c, l, rows)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,10 @@ import (
 // Outcomes are what the seeds of a summary row got right: seed i (the
 // row's Runs[i]) on each of its test commands.
 type Outcomes struct {
-	Correct [][]bool // seed → test command → right (outcomes.Matrix)
-	Hashes  []string // each seed's test commands' outcomes.CommandsHash
-	Shared  bool     // every seed was scored on the same commands
+	Records []*outcomes.Record // seed i's record, checked against its result.json
+	Correct [][]bool           // seed → test command → right (outcomes.Matrix)
+	Hashes  []string           // each seed's test commands' outcomes.CommandsHash
+	Shared  bool               // every seed was scored on the same commands
 }
 
 // intervalMethod states how the summaries' 95% intervals are computed.
@@ -38,7 +39,7 @@ func withOutcomes(name string, l runner.Layout, rows []Row) error {
 		} else if recs == nil {
 			continue
 		}
-		o := &Outcomes{}
+		o := &Outcomes{Records: recs}
 		for k, rec := range recs {
 			if err := checkCount(rec, r.Runs[k], l.Outcomes(r.Runs[k].RunID), resultPath(l, r.Runs[k].RunID)); err != nil {
 				return err
