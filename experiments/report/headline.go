@@ -34,28 +34,46 @@ var (
 // summaryRow is one row of a summary.csv, by column name.
 type summaryRow map[string]string
 
-// readSummaryCSV reads results/DIR/summary.csv under root as rows keyed by
-// "cell/method".
-func readSummaryCSV(root, dir string) (map[string]summaryRow, error) {
-	path := filepath.Join(root, dir, "summary.csv")
+// readCSV reads a CSV file with a header as rows keyed by column name. A
+// record may have fewer fields than the header (walltime.csv's last line
+// names the invocation with a comma, so it has more).
+func readCSV(path string) ([]summaryRow, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
 	if err != nil || len(recs) == 0 {
 		return nil, fmt.Errorf("%s: %v", path, errors.Join(err, errors.New("no header")))
 	}
-	rows := map[string]summaryRow{}
+	var rows []summaryRow
 	for _, rec := range recs[1:] {
 		row := summaryRow{}
 		for i, name := range recs[0] {
-			row[name] = rec[i]
+			if i < len(rec) {
+				row[name] = rec[i]
+			}
 		}
-		rows[row["cell"]+"/"+row["method"]] = row
+		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// readSummaryCSV reads results/DIR/summary.csv under root as rows keyed by
+// "cell/method".
+func readSummaryCSV(root, dir string) (map[string]summaryRow, error) {
+	rows, err := readCSV(filepath.Join(root, dir, "summary.csv"))
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]summaryRow{}
+	for _, row := range rows {
+		byKey[row["cell"]+"/"+row["method"]] = row
+	}
+	return byKey, nil
 }
 
 // headlineCell formats a summary row as the mean with its 95% interval, or

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -21,37 +20,20 @@ type committed struct {
 }
 
 // csvRows reads results/DIR/FILE as rows keyed by column name.
-func (c committed) csvRows(dir, file string) []map[string]string {
+func (c committed) csvRows(dir, file string) []summaryRow {
 	c.t.Helper()
-	f, err := os.Open(filepath.Join(c.root, dir, file))
+	rows, err := readCSV(filepath.Join(c.root, dir, file))
 	if err != nil {
 		c.t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1 // walltime.csv's last line names the invocation with a comma
-	recs, err := r.ReadAll()
-	if err != nil || len(recs) == 0 {
-		c.t.Fatalf("%s/%s: %v (no header?)", dir, file, err)
-	}
-	var rows []map[string]string
-	for _, rec := range recs[1:] {
-		row := map[string]string{}
-		for i, name := range recs[0] {
-			if i < len(rec) {
-				row[name] = rec[i]
-			}
-		}
-		rows = append(rows, row)
 	}
 	return rows
 }
 
 // find returns the rows of results/DIR/FILE whose columns have the values
 // of kv (name, value, name, value, …); it fails the test if there are none.
-func (c committed) find(dir, file string, kv ...string) []map[string]string {
+func (c committed) find(dir, file string, kv ...string) []summaryRow {
 	c.t.Helper()
-	var out []map[string]string
+	var out []summaryRow
 	for _, row := range c.csvRows(dir, file) {
 		ok := true
 		for i := 0; i < len(kv); i += 2 {
