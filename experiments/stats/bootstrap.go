@@ -20,8 +20,14 @@ import (
 // of n uniform draws: none when there are at most three columns (one seed,
 // paired or not), few when most commands are right, or wrong, or agree, in
 // every seed.
+//
+// The seeds (rows) form groups, each resampled on its own: the rows of one
+// method, or of two methods whose seeds are not paired (CompareUnpaired),
+// row s weighted by coef[s].
 type crossed struct {
 	seeds, n int
+	groups   []int    // the numbers of rows of the groups, in row order, summing to seeds
+	coef     []int64  // the weight of each row
 	cols     [][]int8 // the distinct columns, by decreasing count (ties in order of first appearance)
 	counts   []int    // their numbers of commands
 	first    *binomial
@@ -31,8 +37,18 @@ type crossed struct {
 }
 
 // newCrossed prepares the resampling of y, a seeds × n matrix (checked by
-// the caller).
+// the caller), its rows one group of weight 1.
 func newCrossed(y [][]int8) *crossed {
+	coef := make([]int64, len(y))
+	for s := range coef {
+		coef[s] = 1
+	}
+	return newGrouped(y, []int{len(y)}, coef)
+}
+
+// newGrouped prepares the resampling of y whose rows form groups of the
+// given sizes, row s weighted by coef[s] (all checked by the caller).
+func newGrouped(y [][]int8, groups []int, coef []int64) *crossed {
 	seeds, n := len(y), len(y[0])
 	index := map[string]int{}
 	colOf := make([]int, n)
@@ -63,7 +79,7 @@ func newCrossed(y [][]int8) *crossed {
 	}
 	slices.SortStableFunc(order, func(p, q int) int { return counts[q] - counts[p] })
 	rank := make([]int, len(cols))
-	b := &crossed{seeds: seeds, n: n, second: make([]*binomial, n+1)}
+	b := &crossed{seeds: seeds, n: n, groups: groups, coef: coef, second: make([]*binomial, n+1)}
 	for i, p := range order {
 		rank[p] = i
 		b.cols, b.counts = append(b.cols, cols[p]), append(b.counts, counts[p])
@@ -78,16 +94,25 @@ func newCrossed(y [][]int8) *crossed {
 	return b
 }
 
-// draw returns the numerator S n θ* of one resample: with z_p = Σ_s v_s
-// y_p[s] the seed-weighted value of column p, S n θ* = Σ_p W_p z_p.
+// draw returns the numerator S n θ* of one resample: with z_p = Σ_s
+// coef_s v_s y_p[s] the seed-weighted value of column p, S n θ* = Σ_p W_p
+// z_p. The seed multiplicities v of each group of k rows are
+// Multinomial(k; 1/k, …), drawn group by group in row order.
 func (b *crossed) draw(r *rand.Rand) int64 {
 	clear(b.v)
-	if b.seeds == 1 {
-		b.v[0] = 1 // no draw: the nested bootstrap's per-seed resamples
-	} else {
-		for range b.seeds {
-			b.v[r.IntN(b.seeds)]++
+	off := 0
+	for _, k := range b.groups {
+		if k == 1 {
+			b.v[off] = 1 // no draw: the nested bootstrap's per-seed resamples
+		} else {
+			for range k {
+				b.v[off+r.IntN(k)]++
+			}
 		}
+		off += k
+	}
+	for s, c := range b.coef {
+		b.v[s] *= c
 	}
 	for p, col := range b.cols {
 		var z int64
@@ -174,13 +199,17 @@ func newResampler(y [][]int8, s Settings) resampler {
 // j = ⌊(B+1)(1−Level)/2⌋ (so that the interval of −y is exactly the
 // negated interval of y).
 func interval(y [][]int8, s Settings, r *rand.Rand) (lo, hi float64) {
-	b := newResampler(y, s)
+	return percentiles(newResampler(y, s), int64(len(y))*int64(len(y[0])), s, r)
+}
+
+// percentiles returns the j-th smallest and the j-th largest of s.B
+// numerators drawn by b from r, divided by d.
+func percentiles(b resampler, d int64, s Settings, r *rand.Rand) (lo, hi float64) {
 	nums := make([]int64, s.B)
 	for i := range nums {
 		nums[i] = b.draw(r)
 	}
 	slices.Sort(nums)
 	j := s.tail()
-	d := float64(int64(len(y)) * int64(len(y[0])))
-	return float64(nums[j-1]) / d, float64(nums[s.B-j]) / d
+	return float64(nums[j-1]) / float64(d), float64(nums[s.B-j]) / float64(d)
 }

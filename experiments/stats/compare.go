@@ -5,8 +5,9 @@ import (
 	"math/rand/v2"
 )
 
-// Comparison is the paired comparison of methods A and B on one outcome
-// matrix shape: d[s][c] = y_A[s][c] − y_B[s][c] ∈ {−1, 0, 1}.
+// Comparison is the comparison of methods A and B on the same test
+// commands: paired by seed (Compare), through d[s][c] = y_A[s][c] −
+// y_B[s][c] ∈ {−1, 0, 1}, or with seeds not paired (CompareUnpaired).
 type Comparison struct {
 	// Diff is the mean difference of accuracy, A − B: Σ d / (S n).
 	Diff float64
@@ -17,7 +18,8 @@ type Comparison struct {
 	Lo, Hi float64
 
 	// P is the two-sided p-value of the exact sign-flip permutation test of
-	// the differences (SignFlipP(Wins, Losses)).
+	// the differences (SignFlipP(Wins, Losses)); unpaired, that of the
+	// seed permutation test (SeedPermutationP).
 	P float64
 
 	// Wins counts the (seed, command) pairs that A got right and B wrong,
@@ -25,8 +27,12 @@ type Comparison struct {
 	Wins, Losses int
 
 	// Seeds (S) and Commands (n) give the shape. With one seed the
-	// interval reflects the sampling of commands only.
-	Seeds, Commands int
+	// interval reflects the sampling of commands only. Unpaired, Seeds is
+	// A's number of seeds and SeedsB B's; paired, SeedsB is 0.
+	Seeds, SeedsB, Commands int
+
+	// Unpaired reports a comparison by CompareUnpaired.
+	Unpaired bool
 
 	// Resolved reports whether the interval excludes 0 (Lo > 0 or Hi < 0).
 	Resolved bool
