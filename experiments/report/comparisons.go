@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -165,10 +166,13 @@ func comparisonCells(c stats.Comparison) string {
 }
 
 // formatP formats a p-value to 3 significant digits; SignFlipP's 0, a
-// value below about 10⁻³⁰⁰, as "<1e-300".
+// value below about 10⁻³⁰⁰, as "<1e-300", and NaN (no test) as "–".
 func formatP(p float64) string {
-	if p == 0 {
+	switch {
+	case p == 0:
 		return "<1e-300"
+	case math.IsNaN(p):
+		return "–"
 	}
 	return strconv.FormatFloat(p, 'g', 3, 64)
 }

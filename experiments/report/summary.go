@@ -129,7 +129,8 @@ var errorAnalysis = writeErrors
 
 // WriteSummary writes summary.csv, summary.md (with the group coverage),
 // coverage.csv and, if its methods share pretrainings, comparisons.csv and
-// comparisons.md of the experiment's finished runs and its plots, from the
+// comparisons.md, if some do not, comparisons_unpaired.csv and
+// comparisons_unpaired.md, of the experiment's finished runs and its plots, from the
 // results ReadResults accepts and their outcomes; it returns the rows (none
 // if no run has finished) and the results it rejected. Concurrent writers take turns (a
 // lock under results/.cache), and each removes what killed ones left behind.
@@ -143,6 +144,10 @@ func WriteSummary(c *config.Config, l runner.Layout) (rows []Row, rejected []err
 		return nil, rejected, err
 	}
 	cmpFiles, err := comparisonFiles(c, l.Dir(), rows)
+	if err != nil {
+		return nil, rejected, err
+	}
+	unpaired, err := unpairedFiles(c, l.Dir(), rows)
 	if err != nil {
 		return nil, rejected, err
 	}
@@ -171,7 +176,7 @@ func WriteSummary(c *config.Config, l runner.Layout) (rows []Row, rejected []err
 		{[]string{curves + ".png", curves + ".svg"}, func() error { return PlotCurves(c, rows, curves) }},
 		{errorsPaths(c, l), func() error { return errorAnalysis(c, l, rows) }},
 	}
-	files = append(files, cmpFiles...)
+	files = append(append(files, cmpFiles...), unpaired...)
 	for _, f := range files {
 		for _, p := range f.paths {
 			if err := atomicfile.RemoveStale(p); err != nil {

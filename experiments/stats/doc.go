@@ -2,7 +2,9 @@
 // and test commands: a percentile bootstrap interval for a method's mean
 // accuracy (Accuracy), and a paired comparison of two methods that share
 // their pretrainings and test commands (Compare), with an exact sign-flip
-// permutation p-value (SignFlipP).
+// permutation p-value (SignFlipP), and an unpaired one of two methods that
+// share only their test commands (CompareUnpaired), with an exact
+// permutation p-value over seeds (SeedPermutationP).
 //
 // The input of a summary row is its outcome matrix y[s][c] ∈ {0, 1}: whether
 // seed s got test command c right, the commands in the same order for every
