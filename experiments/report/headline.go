@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/scan-equitune/equitune/experiments/config"
+	"github.com/scan-equitune/equitune/experiments/runner"
 )
 
 // headlineColumn is a column of the README's headline table: a method's row
@@ -30,6 +33,15 @@ var (
 		{"gequivariant", "gequivariant", map[string]string{"add_jump": "add_jump_gequivariant", "around_right": "around_right_gequivariant"}},
 	}
 )
+
+// headlineGap is the last column of the headline table: equi-tuning minus
+// Gordon et al.'s model from scratch, two experiments whose seeds are not
+// paired (stats.CompareUnpaired of the two rows' outcomes, drawn from
+// stats.NewRand("headline", task, cell, the two methods sorted)).
+var headlineGap = struct {
+	title string
+	a, b  headlineColumn
+}{"equitune − gequivariant", headlineColumns[2], headlineColumns[4]}
 
 // summaryRow is one row of a summary.csv, by column name.
 type summaryRow map[string]string
@@ -98,14 +110,17 @@ func round3(s string) string {
 }
 
 // Headline returns the README's headline table (Markdown) from the
-// summary.csv files under root, a checkout's results/ folder.
+// summary.csv files under root, a checkout's results/ folder, and the
+// headlineGap column from the outcomes of the runs under it.
 func Headline(root string) (string, error) {
 	var b strings.Builder
 	b.WriteString("| task | cell |")
 	for _, c := range headlineColumns {
 		b.WriteString(" " + c.title + " |")
 	}
-	b.WriteString("\n|---|---|" + strings.Repeat("---:|", len(headlineColumns)) + "\n")
+	b.WriteString(" " + headlineGap.title + " |")
+	b.WriteString("\n|---|---|" + strings.Repeat("---:|", len(headlineColumns)+1) + "\n")
+	experiments := map[string]map[string]Row{}
 	summaries := map[string]map[string]summaryRow{}
 	for _, task := range headlineTasks {
 		for _, cell := range headlineCells {
@@ -125,8 +140,68 @@ func Headline(root string) (string, error) {
 				}
 				b.WriteString(" " + headlineCell(summaries[dir][cell+"/"+c.method]) + " |")
 			}
-			b.WriteString("\n")
+			gap, err := headlineGapCell(root, task, cell, experiments)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(" " + gap + " |\n")
 		}
 	}
 	return b.String(), nil
+}
+
+// headlineGapCell formats headlineGap on task and cell as the difference
+// with its 95% interval, "resolved" when the interval excludes 0, reading
+// each experiment's rows once into rows (experimentRows).
+func headlineGapCell(root, task, cell string, rows map[string]map[string]Row) (string, error) {
+	var pair [2]Row
+	for i, col := range []headlineColumn{headlineGap.a, headlineGap.b} {
+		dir := col.dirs[task]
+		if rows[dir] == nil {
+			r, err := experimentRows(root, dir)
+			if err != nil {
+				return "", err
+			}
+			rows[dir] = r
+		}
+		row, ok := rows[dir][cell+"/"+col.method]
+		if !ok {
+			return "not run", nil
+		}
+		pair[i] = row
+	}
+	c, reason, err := compareUnpaired(pair[0], pair[1], headlineGap.a.method, headlineGap.b.method, "headline", task, cell)
+	if err != nil {
+		return "", err
+	} else if reason != "" {
+		return reason, nil
+	}
+	cellText := fmt.Sprintf("%+.3f [%+.3f, %+.3f]", c.Diff, c.Lo, c.Hi)
+	if c.Resolved {
+		cellText += " resolved"
+	}
+	return cellText, nil
+}
+
+// experimentRows returns the summary rows of the built-in experiment whose
+// results are root/dir, keyed by "cell/method", with their outcomes.
+func experimentRows(root, dir string) (map[string]Row, error) {
+	c, err := config.Load(dir + ".toml")
+	if err != nil {
+		return nil, err
+	}
+	l := runner.Layout{Out: filepath.Dir(filepath.Clean(root)), Experiment: c.Name}
+	rs, _, err := runner.ReadResults(c, l, runner.Expand(c))
+	if err != nil {
+		return nil, err
+	}
+	rows := summarize(rs)
+	if err := withOutcomes(c.Name, l, rows); err != nil {
+		return nil, err
+	}
+	byKey := map[string]Row{}
+	for _, r := range rows {
+		byKey[r.Cell+"/"+r.Method] = r
+	}
+	return byKey, nil
 }
