@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/scan-equitune/equitune/experiments/stats"
 )
 
 // followupRow is a row of the follow-up methods' gap tables: a method of
@@ -20,14 +22,20 @@ var followupRows = []followupRow{
 	{"`equizero_finetune` (top1)", "followups_%s", "equizero_finetune"},
 }
 
-// FollowupGaps returns, for each reference task, a Markdown table of the
-// authors' follow-up methods minus equi-tuning (results/TASK's equitune)
-// on every cell: the paired difference over the seeds both have, which
-// start from the same pretrainings, with its 95% interval (comparePair,
-// drawn from stats.NewRand("followups", the method's folder, cell, the
-// two methods sorted)); bold where the interval excludes 0, "no outcomes" where a row
-// has none. root is a checkout's results/ folder.
-func FollowupGaps(root string) (string, error) {
+// A followupGap is a follow-up method minus equi-tuning on one task and
+// cell; OK is false if a row has no outcomes, Run false if one is missing.
+type followupGap struct {
+	Task, Label, Cell string
+	Run, OK           bool
+	stats.Comparison
+}
+
+// followupGaps returns the gaps of every task, followupRows row and cell,
+// in the order of FollowupGaps' tables: the paired difference over the
+// seeds both have, which start from the same pretrainings (comparePair,
+// drawn from stats.NewRand("followups", the method's folder, cell, the two
+// methods sorted)). root is a checkout's results/ folder.
+func followupGaps(root string) ([]followupGap, error) {
 	rows := map[string]map[string]Row{}
 	get := func(dir string) (map[string]Row, error) {
 		if rows[dir] == nil {
@@ -39,45 +47,70 @@ func FollowupGaps(root string) (string, error) {
 		}
 		return rows[dir], nil
 	}
-	var b strings.Builder
-	for i, task := range headlineTasks {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, "%s, method − `equitune`:\n\n| method − equitune |", task)
-		for _, cell := range headlineCells {
-			b.WriteString(" " + cell + " |")
-		}
-		b.WriteString("\n|---|" + strings.Repeat("---:|", len(headlineCells)) + "\n")
+	var gs []followupGap
+	for _, task := range headlineTasks {
 		base, err := get(task)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		for _, fr := range followupRows {
-			exp, err := get(fmt.Sprintf(fr.dir, task))
+			dir := fmt.Sprintf(fr.dir, task)
+			exp, err := get(dir)
 			if err != nil {
-				return "", err
+				return nil, err
 			}
-			b.WriteString("| " + fr.label + " |")
 			for _, cell := range headlineCells {
+				g := followupGap{Task: task, Label: fr.label, Cell: cell}
 				a, okA := exp[cell+"/"+fr.method]
 				e, okE := base[cell+"/equitune"]
-				if !okA || !okE {
-					b.WriteString(" not run |")
-					continue
+				if g.Run = okA && okE; g.Run {
+					if g.Comparison, g.OK, err = comparePair(a, e, fr.method, "equitune", "followups", dir, cell); err != nil {
+						return nil, err
+					}
 				}
-				c, ok, err := comparePair(a, e, fr.method, "equitune", "followups", fmt.Sprintf(fr.dir, task), cell)
-				switch {
-				case err != nil:
-					return "", err
-				case !ok:
-					b.WriteString(" no outcomes |")
-				case c.Resolved:
-					fmt.Fprintf(&b, " **%+.3f [%+.3f, %+.3f]** |", c.Diff, c.Lo, c.Hi)
-				default:
-					fmt.Fprintf(&b, " %+.3f [%+.3f, %+.3f] |", c.Diff, c.Lo, c.Hi)
-				}
+				gs = append(gs, g)
 			}
+		}
+	}
+	return gs, nil
+}
+
+// FollowupGaps returns, for each reference task, a Markdown table of the
+// authors' follow-up methods minus equi-tuning (results/TASK's equitune)
+// on every cell (followupGaps): the paired difference with its 95%
+// interval, bold where the interval excludes 0, "no outcomes" where a row
+// has none. root is a checkout's results/ folder.
+func FollowupGaps(root string) (string, error) {
+	gs, err := followupGaps(root)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for i, g := range gs {
+		if i%(len(followupRows)*len(headlineCells)) == 0 {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(&b, "%s, method − `equitune`:\n\n| method − equitune |", g.Task)
+			for _, cell := range headlineCells {
+				b.WriteString(" " + cell + " |")
+			}
+			b.WriteString("\n|---|" + strings.Repeat("---:|", len(headlineCells)) + "\n")
+		}
+		if i%len(headlineCells) == 0 {
+			b.WriteString("| " + g.Label + " |")
+		}
+		switch {
+		case !g.Run:
+			b.WriteString(" not run |")
+		case !g.OK:
+			b.WriteString(" no outcomes |")
+		case g.Resolved:
+			fmt.Fprintf(&b, " **%+.3f [%+.3f, %+.3f]** |", g.Diff, g.Lo, g.Hi)
+		default:
+			fmt.Fprintf(&b, " %+.3f [%+.3f, %+.3f] |", g.Diff, g.Lo, g.Hi)
+		}
+		if i%len(headlineCells) == len(headlineCells)-1 {
 			b.WriteString("\n")
 		}
 	}

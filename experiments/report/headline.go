@@ -11,6 +11,7 @@ import (
 
 	"github.com/scan-equitune/equitune/experiments/config"
 	"github.com/scan-equitune/equitune/experiments/runner"
+	"github.com/scan-equitune/equitune/experiments/stats"
 )
 
 // headlineColumn is a column of the README's headline table: a method's row
@@ -150,37 +151,42 @@ func Headline(root string) (string, error) {
 	return b.String(), nil
 }
 
-// headlineGapCell formats headlineGap on task and cell as the difference
-// with its 95% interval, "resolved" when the interval excludes 0, reading
-// each experiment's rows once into rows (experimentRows).
+// headlineGapCell formats headlineGapOf on task and cell as the
+// difference with its 95% interval, "resolved" when the interval excludes
+// 0, or why there is none.
 func headlineGapCell(root, task, cell string, rows map[string]map[string]Row) (string, error) {
+	c, reason, err := headlineGapOf(root, task, cell, rows)
+	if err != nil || reason != "" {
+		return reason, err
+	}
+	text := fmt.Sprintf("%+.3f [%+.3f, %+.3f]", c.Diff, c.Lo, c.Hi)
+	if c.Resolved {
+		text += " resolved"
+	}
+	return text, nil
+}
+
+// headlineGapOf returns the headlineGap comparison on task and cell, or a
+// reason for none ("not run", "no outcomes", …), reading each experiment's
+// rows once into rows (experimentRows).
+func headlineGapOf(root, task, cell string, rows map[string]map[string]Row) (stats.Comparison, string, error) {
 	var pair [2]Row
 	for i, col := range []headlineColumn{headlineGap.a, headlineGap.b} {
 		dir := col.dirs[task]
 		if rows[dir] == nil {
 			r, err := experimentRows(root, dir)
 			if err != nil {
-				return "", err
+				return stats.Comparison{}, "", err
 			}
 			rows[dir] = r
 		}
 		row, ok := rows[dir][cell+"/"+col.method]
 		if !ok {
-			return "not run", nil
+			return stats.Comparison{}, "not run", nil
 		}
 		pair[i] = row
 	}
-	c, reason, err := compareUnpaired(pair[0], pair[1], headlineGap.a.method, headlineGap.b.method, "headline", task, cell)
-	if err != nil {
-		return "", err
-	} else if reason != "" {
-		return reason, nil
-	}
-	cellText := fmt.Sprintf("%+.3f [%+.3f, %+.3f]", c.Diff, c.Lo, c.Hi)
-	if c.Resolved {
-		cellText += " resolved"
-	}
-	return cellText, nil
+	return compareUnpaired(pair[0], pair[1], headlineGap.a.method, headlineGap.b.method, "headline", task, cell)
 }
 
 // experimentRows returns the summary rows of the built-in experiment whose
