@@ -52,7 +52,7 @@ func atlasMarkdown(a *Atlas, sw *config.Sweep) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\nThe SCAN atlas %s: seeds %v; %d pretraining iterations (batch %d), %d tuning iterations (batch %d). "+
-		"Written by `experiments -atlas %s` from results/%s_<split>_<group>/. "+
+		"Written by `experiments atlas %s` from results/%s_<split>_<group>/. "+
 		"Test coverage: the fraction of test commands c with g·c among the training commands for some g ∈ G (mean over seeds). "+
 		"Test accuracy (exact match) of the best-validation model, mean ± sample std over the seeds with a result. "+
 		"Gain: equitune under the group minus finetune. summary.csv adds each accuracy's %s; "+
