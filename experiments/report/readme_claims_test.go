@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/scan-equitune/equitune/experiments/stats"
 )
 
 // committed reads the committed results under results/ for the README's
@@ -171,29 +173,78 @@ func readmeClaims(c committed) []string {
 	}
 	add("Its paired gain over fine-tuning is resolved on all %d cells, the smallest interval's lower end being %s.", len(gainLo), signed(3, slices.Min(gainLo)))
 
-	// Like for like on add_jump, verb4, 5 seeds.
+	// Against Gordon et al.'s model: unpaired gaps, equitune − gequivariant.
 	for _, m := range []string{"equitune", "gequivariant"} {
 		row := c.find("add_jump_verb4", "summary.csv", "method", m)[0]
 		add("%s [%s, %s]", row["test_acc_mean"], row["ci95_lo"], row["ci95_hi"])
 	}
-	eq := c.find("add_jump_verb4", "summary.csv", "method", "equitune")[0]
-	ge := c.find("add_jump_verb4", "summary.csv", "method", "gequivariant")[0]
-	if c.num(eq["ci95_lo"]) <= c.num(ge["ci95_hi"]) && c.num(ge["ci95_lo"]) <= c.num(eq["ci95_hi"]) {
-		add("on %s seeds (`add_jump_verb4.toml`)", eq["n_seeds"])
-		add("the intervals overlap, so the two are **on a par**, the gap not resolved.")
+	verb4 := c.find("add_jump_verb4", "comparisons_unpaired.csv", "method_a", "gequivariant", "method_b", "equitune")[0]
+	add("on %s seeds (`add_jump_verb4.toml`)", verb4["n_seeds_a"])
+	add("a gap of %s: %s", c.negatedInterval(verb4), map[bool]string{true: "resolved", false: "**on a par**, not resolved"}[verb4["resolved"] == "true"])
+	gaps := map[string]map[string]Row{}
+	gap := func(task, cell string) stats.Comparison {
+		g, reason, err := headlineGapOf(c.root, task, cell, gaps)
+		if err != nil || reason != "" {
+			c.t.Fatalf("%s %s: %v %s", task, cell, err, reason)
+		}
+		return g
 	}
-	var behind []float64
-	for _, cell := range cells {
-		behind = append(behind, c.mean("add_jump_gequivariant", cell, "gequivariant")-c.mean("add_jump", cell, "equitune"))
+	for _, x := range []struct{ task, scratch, cell, others string }{
+		{"add_jump", "add_jump_vs_scratch", "rnn", "by %.3f on the gru and %.3f on the lstm, resolved at 3 seeds"},
+		{"around_right", "around_right_vs_scratch", "gru", "by %.3f (rnn) and %.3f (lstm), resolved at 3 seeds"},
+	} {
+		var two []any
+		for _, cell := range cells {
+			if cell == x.cell {
+				continue
+			}
+			g := gap(x.task, cell)
+			if !g.Resolved {
+				two = append(two, math.NaN()) // fails the claim
+			}
+			two = append(two, math.Abs(g.Diff))
+		}
+		add(x.others, two...)
+		g3 := gap(x.task, x.cell)
+		five := c.find(x.scratch, "comparisons_unpaired.csv", "method_a", "gequivariant", "method_b", "equitune")[0]
+		add("on the %s %s at 3 seeds and %s at %s seeds (`%s.toml`)", x.cell, interval3(g3), c.negatedInterval(five), five["n_seeds_a"], x.scratch)
 	}
-	add("equi-tuning's means are %s below theirs, with disjoint intervals for %s.", span(2, behind...), disjoint(c, "add_jump", "add_jump_gequivariant"))
-	var eqR, geR []string
-	for _, cell := range cells {
-		eqR = append(eqR, fmt.Sprintf("%.2f", c.mean("around_right", cell, "equitune")))
-		geR = append(geR, fmt.Sprintf("%.2f", c.mean("around_right_gequivariant", cell, "gequivariant")))
+
+	// The follow-up methods against equi-tuning, paired.
+	fg, err := followupGaps(c.root)
+	if err != nil {
+		c.t.Fatal(err)
 	}
-	add("higher mean on every cell (%s against %s), with disjoint intervals for %s;", strings.Join(eqR, " / "), strings.Join(geR, " / "),
-		disjoint(c, "around_right", "around_right_gequivariant"))
+	gapsOf := func(label string, keep func(followupGap) bool) (ds []float64, places []string) {
+		for _, g := range fg {
+			if g.Label == label && g.OK && keep(g) {
+				ds = append(ds, g.Diff)
+				places = append(places, g.Task+" "+g.Cell)
+			}
+		}
+		return ds, places
+	}
+	everyGap := func(followupGap) bool { return true }
+	resolved := func(g followupGap) bool { return g.Resolved }
+	ind, _ := gapsOf("`equitune_independent`", everyGap)
+	indBelow, _ := gapsOf("`equitune_independent`", func(g followupGap) bool { return g.Resolved && g.Diff < 0 })
+	add("below equi-tuning's on all %d cells (%s to %s, each resolved)", len(indBelow), signed(3, slices.Min(ind)), signed(3, slices.Max(ind)))
+	if len(indBelow) != len(ind) {
+		add("(not every independent gap is a resolved loss)")
+	}
+	lam, _ := gapsOf("`lambda_equitune`", everyGap)
+	lamResolved, _ := gapsOf("`lambda_equitune`", resolved)
+	add("λ-equitune differs by %s to %s, resolved on %s", signed(3, slices.Min(lam)), signed(3, slices.Max(lam)),
+		map[bool]string{true: "no cell", false: fmt.Sprint(len(lamResolved), " cells")}[len(lamResolved) == 0])
+	var ahead, behind []float64
+	var aheadAt, behindAt []string
+	for _, label := range []string{"`equizero_finetune` (entropy)", "`equizero_finetune` (top1)"} {
+		d, p := gapsOf(label, func(g followupGap) bool { return g.Resolved && g.Diff > 0 })
+		ahead, aheadAt = append(ahead, d...), append(aheadAt, p...)
+		d, p = gapsOf(label, func(g followupGap) bool { return g.Resolved && g.Diff < 0 })
+		behind, behindAt = append(behind, d...), append(behindAt, p...)
+	}
+	add("ahead on %s (%s, resolved), behind on %s (%s, resolved)", placesText(aheadAt), signedSpan(ahead), placesText(behindAt), signedSpan(behind))
 
 	// Errors.
 	for _, dir := range []string{"add_jump", "around_right"} {
@@ -235,16 +286,41 @@ func readmeClaims(c committed) []string {
 	return claims
 }
 
-// disjoint names the cells ("rnn and lstm") where equitune's interval in
-// results/EQ and gequivariant's in results/GE do not overlap.
-func disjoint(c committed, eq, ge string) string {
-	var out []string
-	for _, cell := range cells {
-		a := c.find(eq, "summary.csv", "cell", cell, "method", "equitune")[0]
-		b := c.find(ge, "summary.csv", "cell", cell, "method", "gequivariant")[0]
-		if c.num(a["ci95_hi"]) < c.num(b["ci95_lo"]) || c.num(b["ci95_hi"]) < c.num(a["ci95_lo"]) {
-			out = append(out, cell)
+// negatedInterval formats minus the difference of a comparisons CSV row
+// with its interval, 4 decimals: "+0.0037 [−0.0004, +0.0076]".
+func (c committed) negatedInterval(row summaryRow) string {
+	return fmt.Sprintf("%s [%s, %s]", signed(4, -c.num(row["diff_mean"])), signed(4, -c.num(row["ci95_hi"])), signed(4, -c.num(row["ci95_lo"])))
+}
+
+// interval3 formats a comparison's difference and interval, 3 decimals.
+func interval3(g stats.Comparison) string {
+	return fmt.Sprintf("%s [%s, %s]", signed(3, g.Diff), signed(3, g.Lo), signed(3, g.Hi))
+}
+
+// placesText names "task cell" places as "the add_jump rnn and gru", the
+// tasks and cells in the tables' order.
+func placesText(places []string) string {
+	var parts []string
+	for _, task := range headlineTasks {
+		var cs []string
+		for _, cell := range cells {
+			if slices.Contains(places, task+" "+cell) {
+				cs = append(cs, cell)
+			}
+		}
+		if len(cs) > 0 {
+			parts = append(parts, "the "+task+" "+strings.Join(cs, " and "))
 		}
 	}
-	return strings.Join(out, " and ")
+	return strings.Join(parts, " and ")
+}
+
+// signedSpan writes the smallest and largest of xs with their signs, 3
+// decimals, "−0.025 to +0.012", or one number if they print alike.
+func signedSpan(xs []float64) string {
+	a, b := signed(3, slices.Min(xs)), signed(3, slices.Max(xs))
+	if a == b {
+		return a
+	}
+	return a + " to " + b
 }
