@@ -101,6 +101,24 @@ func comparePair(a, b Row, na, nb string, key ...string) (stats.Comparison, bool
 // names). It lists the pairs left out because a row lacks outcomes as
 // "A − B (split, cell)".
 func comparisons(c *config.Config, rows []Row) (cs []Comparison, omitted []string, err error) {
+	err = eachPair(rows, sharedPairs(c), func(split, cell string, a, b Row, pair [2]string) error {
+		cmp, ok, err := comparePair(a, b, pair[0], pair[1], c.Name, split, cell)
+		if err != nil {
+			return err
+		} else if !ok {
+			omitted = append(omitted, fmt.Sprintf("%s − %s (%s, %s)", pair[0], pair[1], split, cell))
+			return nil
+		}
+		cs = append(cs, Comparison{Split: split, Cell: cell, A: pair[0], B: pair[1], Comparison: cmp})
+		return nil
+	})
+	return cs, omitted, err
+}
+
+// eachPair calls f on every (split, cell) of rows, in the order of their
+// first rows, for every pair (A, B) of pairs that has a row of both
+// methods there, and stops at f's first error.
+func eachPair(rows []Row, pairs [][2]string, f func(split, cell string, a, b Row, pair [2]string) error) error {
 	byKey := map[[3]string]Row{}
 	var places [][2]string
 	for _, r := range rows {
@@ -110,23 +128,18 @@ func comparisons(c *config.Config, rows []Row) (cs []Comparison, omitted []strin
 		}
 	}
 	for _, p := range places {
-		for _, pair := range sharedPairs(c) {
+		for _, pair := range pairs {
 			a, okA := byKey[[3]string{p[0], p[1], pair[0]}]
 			b, okB := byKey[[3]string{p[0], p[1], pair[1]}]
 			if !okA || !okB {
 				continue
 			}
-			cmp, ok, err := comparePair(a, b, pair[0], pair[1], c.Name, p[0], p[1])
-			if err != nil {
-				return nil, nil, err
-			} else if !ok {
-				omitted = append(omitted, fmt.Sprintf("%s − %s (%s, %s)", pair[0], pair[1], p[0], p[1]))
-				continue
+			if err := f(p[0], p[1], a, b, pair); err != nil {
+				return err
 			}
-			cs = append(cs, Comparison{Split: p[0], Cell: p[1], A: pair[0], B: pair[1], Comparison: cmp})
 		}
 	}
-	return cs, omitted, nil
+	return nil
 }
 
 // comparisonFiles returns the files comparisons.csv and comparisons.md

@@ -65,32 +65,18 @@ func compareUnpaired(a, b Row, na, nb string, key ...string) (c stats.Comparison
 // unpairedPairs, drawn from stats.NewRand(c.Name, split, cell, the sorted
 // names). It lists the pairs left out as "A − B (split, cell: reason)".
 func unpairedComparisons(c *config.Config, rows []Row) (cs []Comparison, omitted []string, err error) {
-	byKey := map[[3]string]Row{}
-	var places [][2]string
-	for _, r := range rows {
-		byKey[[3]string{r.Split, r.Cell, r.Method}] = r
-		if p := [2]string{r.Split, r.Cell}; !slices.Contains(places, p) {
-			places = append(places, p)
+	err = eachPair(rows, unpairedPairs(c), func(split, cell string, a, b Row, pair [2]string) error {
+		cmp, reason, err := compareUnpaired(a, b, pair[0], pair[1], c.Name, split, cell)
+		if err != nil {
+			return err
+		} else if reason != "" {
+			omitted = append(omitted, fmt.Sprintf("%s − %s (%s, %s: %s)", pair[0], pair[1], split, cell, reason))
+			return nil
 		}
-	}
-	for _, p := range places {
-		for _, pair := range unpairedPairs(c) {
-			a, okA := byKey[[3]string{p[0], p[1], pair[0]}]
-			b, okB := byKey[[3]string{p[0], p[1], pair[1]}]
-			if !okA || !okB {
-				continue
-			}
-			cmp, reason, err := compareUnpaired(a, b, pair[0], pair[1], c.Name, p[0], p[1])
-			if err != nil {
-				return nil, nil, err
-			} else if reason != "" {
-				omitted = append(omitted, fmt.Sprintf("%s − %s (%s, %s: %s)", pair[0], pair[1], p[0], p[1], reason))
-				continue
-			}
-			cs = append(cs, Comparison{Split: p[0], Cell: p[1], A: pair[0], B: pair[1], Comparison: cmp})
-		}
-	}
-	return cs, omitted, nil
+		cs = append(cs, Comparison{Split: split, Cell: cell, A: pair[0], B: pair[1], Comparison: cmp})
+		return nil
+	})
+	return cs, omitted, err
 }
 
 // unpairedFiles returns the files comparisons_unpaired.csv and
