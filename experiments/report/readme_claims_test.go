@@ -246,6 +246,19 @@ func readmeClaims(c committed) []string {
 	}
 	add("ahead on %s (%s, resolved), behind on %s (%s, resolved)", placesText(aheadAt), signedSpan(ahead), placesText(behindAt), signedSpan(behind))
 
+	// The atlas's length split: equitune − finetune under each group.
+	var lengthGains []float64
+	var lengthResolved []string
+	for _, row := range c.find("atlas", "comparisons.csv", "split", "length", "method", "equitune", "baseline", "finetune") {
+		lengthGains = append(lengthGains, c.num(row["diff_mean"]))
+		if row["resolved"] == "true" {
+			lengthResolved = append(lengthResolved, fmt.Sprintf("under `%s` (%s [%s, %s])", row["group"],
+				signed(4, c.num(row["diff_mean"])), signed(4, c.num(row["ci95_lo"])), signed(4, c.num(row["ci95_hi"]))))
+		}
+	}
+	add("gain over fine-tuning is %s to %s, resolved only %s.", signed(4, slices.Min(lengthGains)), signed(4, slices.Max(lengthGains)),
+		strings.Join(lengthResolved, " and "))
+
 	// Errors.
 	for _, dir := range []string{"add_jump", "around_right"} {
 		add("%.3f", c.num(c.find(dir, "errors.csv", "cell", "lstm", "method", "equitune", "key", "target_length", "class", "41-48")[0]["accuracy"]))
