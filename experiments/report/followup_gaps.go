@@ -37,16 +37,7 @@ type followupGap struct {
 // methods sorted)). root is a checkout's results/ folder.
 func followupGaps(root string) ([]followupGap, error) {
 	rows := map[string]map[string]Row{}
-	get := func(dir string) (map[string]Row, error) {
-		if rows[dir] == nil {
-			r, err := experimentRows(root, dir)
-			if err != nil {
-				return nil, err
-			}
-			rows[dir] = r
-		}
-		return rows[dir], nil
-	}
+	get := func(dir string) (map[string]Row, error) { return cachedRows(rows, root, dir) }
 	var gs []followupGap
 	for _, task := range headlineTasks {
 		base, err := get(task)

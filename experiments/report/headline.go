@@ -168,25 +168,34 @@ func headlineGapCell(root, task, cell string, rows map[string]map[string]Row) (s
 
 // headlineGapOf returns the headlineGap comparison on task and cell, or a
 // reason for none ("not run", "no outcomes", …), reading each experiment's
-// rows once into rows (experimentRows).
+// rows once into rows (cachedRows).
 func headlineGapOf(root, task, cell string, rows map[string]map[string]Row) (stats.Comparison, string, error) {
 	var pair [2]Row
 	for i, col := range []headlineColumn{headlineGap.a, headlineGap.b} {
-		dir := col.dirs[task]
-		if rows[dir] == nil {
-			r, err := experimentRows(root, dir)
-			if err != nil {
-				return stats.Comparison{}, "", err
-			}
-			rows[dir] = r
+		exp, err := cachedRows(rows, root, col.dirs[task])
+		if err != nil {
+			return stats.Comparison{}, "", err
 		}
-		row, ok := rows[dir][cell+"/"+col.method]
+		row, ok := exp[cell+"/"+col.method]
 		if !ok {
 			return stats.Comparison{}, "not run", nil
 		}
 		pair[i] = row
 	}
 	return compareUnpaired(pair[0], pair[1], headlineGap.a.method, headlineGap.b.method, "headline", task, cell)
+}
+
+// cachedRows returns experimentRows(root, dir), reading it once into
+// cache.
+func cachedRows(cache map[string]map[string]Row, root, dir string) (map[string]Row, error) {
+	if cache[dir] == nil {
+		r, err := experimentRows(root, dir)
+		if err != nil {
+			return nil, err
+		}
+		cache[dir] = r
+	}
+	return cache[dir], nil
 }
 
 // experimentRows returns the summary rows of the built-in experiment whose
