@@ -48,8 +48,8 @@ var headlineGap = struct {
 type summaryRow map[string]string
 
 // readCSV reads a CSV file with a header as rows keyed by column name. A
-// record may have fewer fields than the header (walltime.csv's last line
-// names the invocation with a comma, so it has more).
+// record may have more fields than the header: walltime.csv files written
+// before the runner quoted its last line name the invocation with commas.
 func readCSV(path string) ([]summaryRow, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -1,12 +1,13 @@
 package runner
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -142,10 +143,10 @@ func each(ts []task, jobs int, do func(w int, t task) error) error {
 type wallTimes struct {
 	mu    sync.Mutex
 	start time.Time
-	runs  map[string][]string // experiment → "run_id,seconds" lines
+	runs  map[string][][]string // experiment → {run_id, seconds} records
 }
 
-func newWallTimes() *wallTimes { return &wallTimes{start: time.Now(), runs: map[string][]string{}} }
+func newWallTimes() *wallTimes { return &wallTimes{start: time.Now(), runs: map[string][][]string{}} }
 
 // measure runs task t by calling do and records its wall time unless it
 // failed.
@@ -155,7 +156,7 @@ func (w *wallTimes) measure(t task, do func() error) error {
 	if err == nil {
 		w.mu.Lock()
 		w.runs[t.env.Config.Name] = append(w.runs[t.env.Config.Name],
-			fmt.Sprintf("%s,%.1f", t.run.ID(), time.Since(start).Seconds()))
+			[]string{t.run.ID(), seconds(time.Since(start))})
 		w.mu.Unlock()
 	}
 	return err
@@ -167,19 +168,22 @@ func (w *wallTimes) measure(t task, do func() error) error {
 // one that ran it) and of the whole invocation, with the machine's core
 // count and the number of parallel jobs.
 func (w *wallTimes) write(envs []*Env, jobs, cores int) error {
-	total := time.Since(w.start).Seconds()
+	total := time.Since(w.start)
 	for _, e := range envs {
-		lines := slices.Clone(w.runs[e.Config.Name])
-		slices.Sort(lines)
-		var b strings.Builder
-		b.WriteString("run,seconds\n")
-		for _, l := range lines {
-			b.WriteString(l + "\n")
+		records := slices.Clone(w.runs[e.Config.Name])
+		slices.SortFunc(records, func(a, b []string) int { return cmp.Compare(a[0], b[0]) })
+		records = slices.Insert(records, 0, []string{"run", "seconds"})
+		records = append(records, []string{fmt.Sprintf("invocation (%d configs, -jobs %d, %d cores)", len(envs), jobs, cores), seconds(total)})
+		var b bytes.Buffer
+		if err := csv.NewWriter(&b).WriteAll(records); err != nil {
+			return err
 		}
-		fmt.Fprintf(&b, "invocation (%d configs, -jobs %d, %d cores),%.1f\n", len(envs), jobs, cores, total)
-		if err := atomicfile.WriteFile(filepath.Join(e.Layout.Dir(), "walltime.csv"), []byte(b.String()), 0o644); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(e.Layout.Dir(), "walltime.csv"), b.Bytes(), 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// seconds formats a wall time in seconds to a tenth.
+func seconds(d time.Duration) string { return fmt.Sprintf("%.1f", d.Seconds()) }
