@@ -81,3 +81,11 @@ func shape(name string, m [][]bool) (int, error) {
 	}
 	return n, nil
 }
+
+// shapes returns the numbers of commands of A = a and B = b (shape).
+func shapes(a, b [][]bool) (na, nb int, err error) {
+	if na, err = shape("A", a); err == nil {
+		nb, err = shape("B", b)
+	}
+	return na, nb, err
+}

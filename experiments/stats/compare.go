@@ -56,11 +56,7 @@ func Compare(a, b [][]bool, s Settings, r *rand.Rand) (Comparison, error) {
 	if err != nil {
 		return Comparison{}, err
 	}
-	n, err := shape("A", a)
-	if err != nil {
-		return Comparison{}, err
-	}
-	nb, err := shape("B", b)
+	n, nb, err := shapes(a, b)
 	if err != nil {
 		return Comparison{}, err
 	}

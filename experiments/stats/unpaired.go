@@ -50,11 +50,7 @@ func CompareUnpaired(a, b [][]bool, s Settings, r *rand.Rand) (Comparison, error
 	if s.Nested {
 		return Comparison{}, fmt.Errorf("%w: an unpaired comparison needs test commands shared by every seed (Nested)", ErrSettings)
 	}
-	n, err := shape("A", a)
-	if err != nil {
-		return Comparison{}, err
-	}
-	nb, err := shape("B", b)
+	n, nb, err := shapes(a, b)
 	if err != nil {
 		return Comparison{}, err
 	}
