@@ -57,3 +57,14 @@ func TestFollowupGapsDoc(t *testing.T) {
 	}
 	checkGenerated(t, "../../docs/results.md", "followup-gaps", want)
 }
+
+// TestAtlasGainsDoc checks that docs/results.md's table of the atlas's
+// paired gains is AtlasGains' of the committed comparisons; -update
+// rewrites it.
+func TestAtlasGainsDoc(t *testing.T) {
+	want, err := AtlasGains("../../results")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGenerated(t, "../../docs/results.md", "atlas-gains", want)
+}

@@ -1,0 +1,71 @@
+package report
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// AtlasGains returns a Markdown table of the reference atlas's paired gains
+// of equi-tuning over fine-tuning, equitune under each group minus finetune
+// under the trivial one, by split (rows, in AtlasSplits' order) and group
+// (columns), read from results/atlas/comparisons.csv under root (a
+// checkout's results/ folder): the difference with its 95% interval, bold
+// where the interval excludes 0, "no outcomes" where the split's runs have
+// none.
+func AtlasGains(root string) (string, error) {
+	path := filepath.Join(root, "atlas", "comparisons.csv")
+	rows, err := readCSV(path)
+	if err != nil {
+		return "", err
+	}
+	gain := map[[2]string]summaryRow{}
+	for _, r := range rows {
+		if r["cell"] == "lstm" && r["method"] == "equitune" && r["baseline"] == "finetune" {
+			gain[[2]string{r["split"], r["group"]}] = r
+		}
+	}
+	groups := AtlasGroups[1:]
+	var b strings.Builder
+	b.WriteString("| split |")
+	for _, g := range groups {
+		b.WriteString(" " + g + " |")
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---:|", len(groups)) + "\n")
+	for _, split := range AtlasSplits {
+		b.WriteString("| " + split + " |")
+		for _, g := range groups {
+			r, ok := gain[[2]string{split, g}]
+			if !ok {
+				b.WriteString(" no outcomes |")
+				continue
+			}
+			cell, err := gainCell(r)
+			if err != nil {
+				return "", fmt.Errorf("%s: %s, %s: %w", path, split, g, err)
+			}
+			b.WriteString(" " + cell + " |")
+		}
+		b.WriteString("\n")
+	}
+	return b.String(), nil
+}
+
+// gainCell formats a comparisons.csv row as "+d [+lo, +hi]", bold if
+// resolved.
+func gainCell(r summaryRow) (string, error) {
+	var v [3]float64
+	for i, k := range []string{"diff_mean", "ci95_lo", "ci95_hi"} {
+		x, err := strconv.ParseFloat(r[k], 64)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", k, err)
+		}
+		v[i] = x
+	}
+	s := fmt.Sprintf("%+.4f [%+.4f, %+.4f]", v[0], v[1], v[2])
+	if r["resolved"] == "true" {
+		s = "**" + s + "**"
+	}
+	return s, nil
+}
