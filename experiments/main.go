@@ -35,8 +35,8 @@
 // for another key, e.g. lr = [1e-4, 2e-4] in [tune]): it is then a sweep,
 // one experiment (cell) per combination, whose runs are indexed together
 // (experiments list), whose results go to OUT/results/NAME/CELL/ and whose
-// summary to OUT/results/NAME/ (see config.Sweep); atlas.toml and
-// atlas_quick.toml are the SCAN atlas. -set key=value overrides a key of the
+// summary to OUT/results/NAME/ (see config.Sweep); atlas.toml,
+// atlas_quick.toml and atlas_seeds.toml are the SCAN atlas. -set key=value overrides a key of the
 // file, as if written there. A bare config name that is not a file names a
 // built-in config (experiments list prints them). Bad input (an unknown key, split, cell or
 // method, a bad value, a group that is not a symmetry of SCAN, a flag of
@@ -465,15 +465,15 @@ func cmdCoverage(args []string, stdout, stderr io.Writer) int {
 
 func cmdAtlas(args []string, stdout, stderr io.Writer) int {
 	fs := flags("atlas", "experiments atlas [-out DIR] SCALE",
-		"Writes the tables and figures of the SCAN atlas at SCALE (atlas or atlas_quick) from the results\n"+
-			"of its experiments under -out: OUT/results/SCALE/summary.{csv,md} and\n"+
+		"Writes the tables and figures of the SCAN atlas at SCALE (atlas, atlas_quick or atlas_seeds) from the\n"+
+			"results of its experiments under -out: OUT/results/SCALE/{summary,comparisons}.{csv,md} and\n"+
 			"OUT/plots/SCALE_{heatmap,gain}.{png,svg}. Exits with 1 if there is no result.")
 	out := outFlag(fs)
 	if code, ok := parse(fs, args, true, stderr); !ok {
 		return code
 	}
 	if fs.NArg() != 1 {
-		return fail(stderr, 2, fmt.Errorf("want one SCALE (atlas or atlas_quick), got %q; see experiments atlas -h", fs.Args()))
+		return fail(stderr, 2, fmt.Errorf("want one SCALE (atlas, atlas_quick or atlas_seeds), got %q; see experiments atlas -h", fs.Args()))
 	}
 	return report.DrawAtlas(fs.Arg(0), *out, stdout, stderr)
 }

@@ -61,8 +61,9 @@ func TestAtlasSweeps(t *testing.T) {
 }
 
 // TestAtlasSharesPretraining checks that the experiments of one split and
-// scale share their pretrainings, and that the reference atlas shares those
-// of add_jump.toml and around_right.toml.
+// scale share their pretrainings, that atlas_seeds.toml shares those of the
+// reference atlas, with its tuning settings and a prefix of its methods, and
+// that the reference atlas shares those of add_jump.toml and around_right.toml.
 func TestAtlasSharesPretraining(t *testing.T) {
 	l := runner.Layout{Out: "out"}
 	ckpt := func(c *config.Config) string { // the checkpoint of the pretraining of the first cell, seed 0
@@ -85,6 +86,16 @@ func TestAtlasSharesPretraining(t *testing.T) {
 					t.Errorf("%s pretrains into %s, not %s", c.Name, p, first)
 				}
 			}
+		}
+	}
+	seeds, err := config.LoadSweep("atlas_seeds.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cell := range seeds.Cells {
+		c, a := cell.Config, atlasCell(t, "atlas", cell.Config.Split, cell.Config.Group.Name).Config
+		if ckpt(c) != ckpt(a) || c.Tune != a.Tune || !slices.Equal(c.Methods, AtlasMethods(c.Group.Name)[:len(c.Methods)]) {
+			t.Errorf("%s: pretrains into %s (atlas: %s), tune %+v (atlas: %+v), methods %v", c.Name, ckpt(c), ckpt(a), c.Tune, a.Tune, c.Methods)
 		}
 	}
 	for ref, split := range map[string]string{"add_jump.toml": "addprim_jump", "around_right.toml": "template_around_right"} {
