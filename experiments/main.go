@@ -466,7 +466,7 @@ func cmdCoverage(args []string, stdout, stderr io.Writer) int {
 func cmdAtlas(args []string, stdout, stderr io.Writer) int {
 	fs := flags("atlas", "experiments atlas [-out DIR] SCALE",
 		"Writes the tables and figures of the SCAN atlas at SCALE (atlas, atlas_quick or atlas_seeds) from the\n"+
-			"results of its experiments under -out: OUT/results/SCALE/{summary,comparisons}.{csv,md} and\n"+
+			"results of its experiments under -out: OUT/results/SCALE/{summary,comparisons,group_comparisons}.{csv,md} and\n"+
 			"OUT/plots/SCALE_{heatmap,gain}.{png,svg}. Exits with 1 if there is no result.")
 	out := outFlag(fs)
 	if code, ok := parse(fs, args, true, stderr); !ok {

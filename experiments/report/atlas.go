@@ -122,6 +122,7 @@ func ReadAtlas(sw *config.Sweep, out string) (*Atlas, error) {
 // prefix.toml (atlas or atlas_quick) from the results under out (the atlas
 // subcommand):
 // OUT/results/PREFIX/summary.{csv,md}, OUT/results/PREFIX/comparisons.{csv,md},
+// OUT/results/PREFIX/group_comparisons.{csv,md},
 // OUT/plots/PREFIX_heatmap.{png,svg}
 // and OUT/plots/PREFIX_gain.{png,svg}. It returns the exit status.
 func DrawAtlas(prefix, out string, stdout, stderr io.Writer) int {
@@ -159,6 +160,10 @@ func writeAtlas(sw *config.Sweep, out string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, filepath.Join(dir, "comparisons.md"))
+	if err := writeAtlasGroupComparisons(a, sw, dir); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, filepath.Join(dir, "group_comparisons.md"))
 	if err := os.MkdirAll(filepath.Join(out, "plots"), 0o755); err != nil {
 		return err
 	}

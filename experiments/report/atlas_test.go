@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -183,4 +184,56 @@ func TestAtlasComparisonsGolden(t *testing.T) {
 		!strings.Contains(string(summary), "\naddprim_jump,verb,0.7711,rnn,equizero,1,0.6867,0.0000,,\n") {
 		t.Errorf("summary.csv:\n%s", summary)
 	}
+}
+
+// TestAtlasGroupComparisons writes three equitune results of the quick
+// atlas on addprim_jump, under verb and verb4 with outcomes and under
+// verb×direction without, and checks group_comparisons.csv: the groups
+// paired larger minus smaller, verb4 − verb with the difference of the two
+// runs' accuracies, and the pair without outcomes left out, as
+// group_comparisons.md says.
+func TestAtlasGroupComparisons(t *testing.T) {
+	out := t.TempDir()
+	sw, err := config.LoadSweep("atlas_quick.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	right := map[string][]bool{"verb": synthRight(300, 0.6, 1), "verb4": synthRight(300, 0.9, 2), "verb×direction": synthRight(300, 0.7, 3)}
+	for g, r := range right {
+		cell := atlasCell(t, "atlas_quick", "addprim_jump", g)
+		run := runner.Run{Method: "equitune", Split: "addprim_jump", Cell: "rnn", Seed: 0}
+		synthRun{run: run, right: r, prefix: "jump", outcomes: g != "verb×direction"}.write(t, cell.Config, runner.CellLayout(out, cell))
+	}
+	a, err := ReadAtlas(sw, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs, err := groupPairs(a)
+	if want := [][2]string{{"verb4", "verb"}, {"verb4", "direction"}, {"verb×direction", "verb"}, {"verb×direction", "direction"}}; err != nil || !slices.Equal(pairs, want) {
+		t.Fatalf("groupPairs: %v, %v; want %v", pairs, err, want)
+	}
+	if err := writeAtlas(sw, out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(out, "results", sw.Name)
+	csv, _ := os.ReadFile(filepath.Join(dir, "group_comparisons.csv"))
+	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	var diff float64
+	for c := range right["verb"] {
+		diff += (b2f(right["verb4"][c]) - b2f(right["verb"][c])) / 300
+	}
+	if want := fmt.Sprintf("addprim_jump,rnn,equitune,verb4,verb,1,300,%.4f,", diff); len(lines) != 2 || !strings.HasPrefix(lines[1], want) {
+		t.Errorf("group_comparisons.csv:\n%s\nwant one row starting %s", csv, want)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "group_comparisons.md"))
+	if !strings.Contains(string(md), "verb×direction/equitune − verb/equitune (addprim_jump, rnn)") {
+		t.Errorf("group_comparisons.md:\n%s", md)
+	}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
