@@ -68,3 +68,14 @@ func TestAtlasGainsDoc(t *testing.T) {
 	}
 	checkGenerated(t, "../../docs/results.md", "atlas-gains", want)
 }
+
+// TestAtlasSeedGainsDoc checks that docs/results.md's table of the gains
+// rerun on five seeds is AtlasSeedGains' of the committed comparisons;
+// -update rewrites it.
+func TestAtlasSeedGainsDoc(t *testing.T) {
+	want, err := AtlasSeedGains("../../results")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGenerated(t, "../../docs/results.md", "atlas-seed-gains", want)
+}

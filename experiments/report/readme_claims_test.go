@@ -259,6 +259,57 @@ func readmeClaims(c committed) []string {
 	add("gain over fine-tuning is %s to %s, resolved only %s.", signed(4, slices.Min(lengthGains)), signed(4, slices.Max(lengthGains)),
 		strings.Join(lengthResolved, " and "))
 
+	// The atlas elsewhere: what covering groups reach, non-covering gains on
+	// 3 and 5 seeds, and the product group against the covering pair.
+	coverage := map[[2]string]float64{}
+	var covered []float64
+	for _, row := range c.csvRows("atlas", "summary.csv") {
+		cov := c.num(row["test_coverage"])
+		coverage[[2]string{row["split"], row["group"]}] = cov
+		if row["method"] == "equitune" && row["group"] != "identity" && cov > 0 {
+			covered = append(covered, c.num(row["test_acc_mean"]))
+		}
+	}
+	add("equi-tuning reaches %s wherever its group maps held-out commands onto training ones", span(3, covered...))
+	nonCovering := func(dir string, verdict func(summaryRow) string) (n int, gains []float64, resolved []string) {
+		for _, row := range c.find(dir, "comparisons.csv", "method", "equitune", "baseline", "finetune") {
+			if row["split"] == "length" || coverage[[2]string{row["split"], row["group"]}] != 0 {
+				continue
+			}
+			n++
+			gains = append(gains, c.num(row["diff_mean"]))
+			if row["resolved"] == "true" {
+				resolved = append(resolved, verdict(row))
+			}
+		}
+		return n, gains, resolved
+	}
+	interval4 := func(row summaryRow) string {
+		return fmt.Sprintf("%s [%s, %s]", signed(4, c.num(row["diff_mean"])), signed(4, c.num(row["ci95_lo"])), signed(4, c.num(row["ci95_hi"])))
+	}
+	n3, gains3, resolved3 := nonCovering("atlas", interval4)
+	add("Under the %d groups that leave another split's held-out words alone it is %s to %s on 3 seeds, resolved on %d",
+		n3, signed(4, slices.Min(gains3)), signed(4, slices.Max(gains3)), len(resolved3))
+	n5, _, resolved5 := nonCovering("atlas_seeds", func(row summaryRow) string {
+		return fmt.Sprintf("%s under `%s` (%s)", row["split"], row["group"], interval4(row))
+	})
+	add("Five seeds on %d of those cells (`atlas_seeds.toml`) resolve %d: %s;", n5, len(resolved5), strings.Join(resolved5, ", "))
+	right3 := c.find("atlas", "comparisons.csv", "split", "template_right", "group", "verb", "method", "equitune", "baseline", "finetune")[0]
+	right5 := c.find("atlas_seeds", "comparisons.csv", "split", "template_right", "group", "verb", "method", "equitune", "baseline", "finetune")[0]
+	add("template_right under `verb`, %s at 3 seeds, is %s at 5 (%s).",
+		map[bool]string{true: "resolved", false: "not resolved"}[right3["resolved"] == "true"],
+		map[bool]string{true: "also resolved", false: "not"}[right5["resolved"] == "true"], interval4(right5))
+	var product []float64
+	productLoss := false
+	for _, row := range c.find("atlas", "group_comparisons.csv", "method", "equitune", "group", "verb×direction") {
+		if coverage[[2]string{row["split"], row["smaller_group"]}] > 0 {
+			product = append(product, c.num(row["diff_mean"]))
+			productLoss = productLoss || (row["resolved"] == "true" && c.num(row["diff_mean"]) < 0)
+		}
+	}
+	add("minus under the two-element group that covers is %s to %s, %s.", signed(4, slices.Min(product)), signed(4, slices.Max(product)),
+		map[bool]string{true: "a loss resolved", false: "no loss resolved"}[productLoss])
+
 	// Errors.
 	for _, dir := range []string{"add_jump", "around_right"} {
 		add("%.3f", c.num(c.find(dir, "errors.csv", "cell", "lstm", "method", "equitune", "key", "target_length", "class", "41-48")[0]["accuracy"]))
