@@ -27,6 +27,8 @@
 // is one distinct wrong output and the increasing indices of the commands
 // that produced it; the output is written as its actions up to the first
 // EOS, one letter each as "actions" says, followed by "-" if it had no EOS
-// at all. The lines are sorted by decreasing number of commands, then by
+// at all. A model can also output the decoder's start token, SOS; a record
+// with such an output has " SOS=S" at the end of "actions", and no other
+// record has it, so files without one are unchanged. The lines are sorted by decreasing number of commands, then by
 // output.
 package outcomes

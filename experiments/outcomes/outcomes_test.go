@@ -85,6 +85,42 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// TestStartToken: an output with the decoder's start token, SOS, is a wrong
+// output like any other; its record says so in "actions", round trips, and
+// a record without one keeps the legend of scan.Actions alone.
+func TestStartToken(t *testing.T) {
+	ps, commands := fake(t, 30)
+	plain, err := FromPredictions(ps)
+	if err != nil || plain.Actions != legend {
+		t.Fatalf("without SOS: actions %q, %v", plain.Actions, err)
+	}
+	ps[4].Pred = "SOS " + ps[4].Target
+	ps[5].Pred = strings.Replace(ps[5].Target, "I_JUMP", "SOS", 1)
+	r, err := FromPredictions(ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := legend + " SOS=S"; r.Actions != want {
+		t.Errorf("actions %q, want %q", r.Actions, want)
+	}
+	path := filepath.Join(t.TempDir(), FileName+".gz")
+	if err := r.Write(path); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := back.Predictions(commands)
+	if err != nil || !reflect.DeepEqual(got, ps) {
+		t.Errorf("predictions with SOS do not round trip: %v", err)
+	}
+	was, now := plain.CorrectSet(), back.CorrectSet()
+	if !was[4] || !was[5] || now[4] || now[5] || back.Correct != plain.Correct-2 {
+		t.Errorf("outputs with SOS: right %v %v (were %v %v), correct %d (was %d)", now[4], now[5], was[4], was[5], back.Correct, plain.Correct)
+	}
+}
+
 func TestWrongSorted(t *testing.T) {
 	ps := []Prediction{
 		{In: "jump", Target: "I_JUMP", Pred: "I_WALK", EOS: true},
@@ -129,6 +165,8 @@ func TestInvalid(t *testing.T) {
 		{"hash", func(m map[string]any) { m["commands_sha256"] = "abc" }, "commands_sha256"},
 		{"unknown key", func(m map[string]any) { m["extra"] = 1.0 }, "extra"},
 		{"letter", func(m map[string]any) { m["wrong"].([]any)[0].([]any)[0] = "X" }, "wrong[0]"},
+		{"SOS letter, no SOS legend", func(m map[string]any) { m["wrong"].([]any)[0].([]any)[0] = "S" }, "SOS=S"},
+		{"SOS legend, no SOS", func(m map[string]any) { m["actions"] = legend + " SOS=S" }, "actions"},
 		{"out of range", func(m map[string]any) { m["wrong"].([]any)[0].([]any)[1] = []any{0.0, 99.0} }, "wrong[0]"},
 		{"right and wrong", func(m map[string]any) { m["wrong"].([]any)[0].([]any)[1] = []any{0.0, 1.0} }, "wrong[0]"},
 		{"missing", func(m map[string]any) { m["wrong"] = []any{} }, "right and"},

@@ -37,7 +37,12 @@ var ErrInvalid = errors.New("outcomes: invalid")
 // letters maps scan.Actions, in order, to the one-letter code of the file.
 const letters = "WLRJlr"
 
-// legend is the file's "actions" field: each action and its letter.
+// sos is the decoder's start token, which a model can output like any
+// action (a wrong output), and sosLetter its code.
+const sos, sosLetter = "SOS", 'S'
+
+// legend is the "actions" field of a record without SOS: each action and
+// its letter.
 var legend = func() string {
 	var b strings.Builder
 	for i, a := range scan.Actions {
@@ -48,6 +53,17 @@ var legend = func() string {
 	}
 	return b.String()
 }()
+
+// legendOf returns the "actions" field of a record with wrong outputs ws:
+// legend, followed by " SOS=S" if an output has the start token.
+func legendOf(ws []Wrong) string {
+	for _, w := range ws {
+		if strings.IndexByte(w.Pred, sosLetter) >= 0 {
+			return legend + " " + sos + "=" + string(sosLetter)
+		}
+	}
+	return legend
+}
 
 // Wrong is one distinct wrong output and the commands that produced it. In
 // the file it is the array [code, commands], code being Pred followed by
@@ -114,9 +130,9 @@ func CommandsHash(commands []string) string {
 
 // FromPredictions returns the record of predictions ps, in the order of the
 // test commands. It returns an error wrapping ErrInvalid, naming the line,
-// for an action that is not one of scan.Actions.
+// for an output word that is neither one of scan.Actions nor SOS.
 func FromPredictions(ps []Prediction) (*Record, error) {
-	r := &Record{Format: Format, Commands: len(ps), Actions: legend}
+	r := &Record{Format: Format, Commands: len(ps)}
 	ins := make([]string, len(ps))
 	set := make([]byte, (len(ps)+7)/8)
 	idx := map[[2]string]int{}
@@ -148,6 +164,7 @@ func FromPredictions(ps []Prediction) (*Record, error) {
 	if r.Wrong == nil {
 		r.Wrong = []Wrong{}
 	}
+	r.Actions = legendOf(r.Wrong)
 	return r, nil
 }
 
@@ -161,7 +178,7 @@ func boolCmp(a, b bool) int {
 	return 1
 }
 
-// encode returns the letters of space-separated actions.
+// encode returns the letters of space-separated actions (and SOS).
 func encode(actions string) (string, error) {
 	if actions == "" {
 		return "", nil
@@ -169,23 +186,31 @@ func encode(actions string) (string, error) {
 	var b strings.Builder
 	for _, a := range strings.Split(actions, " ") {
 		i := slices.Index(scan.Actions, a)
-		if i < 0 {
-			return "", fmt.Errorf("unknown action %q (valid: %s)", a, strings.Join(scan.Actions, ", "))
+		switch {
+		case i >= 0:
+			b.WriteByte(letters[i])
+		case a == sos:
+			b.WriteByte(sosLetter)
+		default:
+			return "", fmt.Errorf("unknown action %q (valid: %s, %s)", a, strings.Join(scan.Actions, ", "), sos)
 		}
-		b.WriteByte(letters[i])
 	}
 	return b.String(), nil
 }
 
-// decode returns the space-separated actions of letters.
+// decode returns the space-separated actions (and SOS) of letters.
 func decode(code string) (string, error) {
 	ws := make([]string, len(code))
 	for i := range len(code) {
 		j := strings.IndexByte(letters, code[i])
-		if j < 0 {
-			return "", fmt.Errorf("unknown action letter %q (valid: %s)", code[i:i+1], legend)
+		switch {
+		case j >= 0:
+			ws[i] = scan.Actions[j]
+		case code[i] == sosLetter:
+			ws[i] = sos
+		default:
+			return "", fmt.Errorf("unknown action letter %q (valid: %s %s=%c)", code[i:i+1], legend, sos, sosLetter)
 		}
-		ws[i] = scan.Actions[j]
 	}
 	return strings.Join(ws, " "), nil
 }
@@ -323,8 +348,8 @@ func (r *Record) check() error {
 	if r.Format != Format {
 		return bad("format %q, want %q", r.Format, Format)
 	}
-	if r.Actions != legend {
-		return bad("actions %q, want %q", r.Actions, legend)
+	if want := legendOf(r.Wrong); r.Actions != want {
+		return bad("actions %q, want %q", r.Actions, want)
 	}
 	if r.Commands < 0 {
 		return bad("commands %d < 0", r.Commands)

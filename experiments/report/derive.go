@@ -22,7 +22,7 @@ import (
 // the predictions when they are there; a disagreement is an error naming
 // the files. It never writes result.json. It returns the number of files
 // written and, as errors naming them, the predictions files it could not
-// record (an output with a token that is not an action).
+// record (an output with a word that is neither an action nor SOS).
 func DeriveOutcomes(c *config.Config, l runner.Layout) (derived int, skipped []error, err error) {
 	rs, _, err := runner.ReadResults(c, l, runner.Expand(c))
 	if err != nil {
