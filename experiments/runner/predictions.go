@@ -39,9 +39,9 @@ func predictionsOf(ins, outs, preds [][]int) []outcomes.Prediction {
 
 // writePredictions writes the test predictions ps of a method run into dir,
 // atomically: PredictionsFile, gzipped JSON lines, then OutcomesFile, their
-// outcomes record. A prediction the record cannot hold (an output with a
-// token that is not an action) leaves the run without outcomes, which log
-// warns of.
+// outcomes record. A prediction the record cannot hold (an output word
+// that is neither an action nor SOS) leaves the run without outcomes, which
+// log warns of.
 func writePredictions(dir string, ps []outcomes.Prediction, log *slog.Logger) error {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,9 +15,10 @@ import (
 )
 
 // TestWritePredictionsOutcomes: a run's predictions file and its outcomes
-// file say the same (the record of the predictions read back), and an
-// output with a token that is not an action (SOS) leaves the run without
-// outcomes, which the log says, but with its predictions.
+// file say the same (the record of the predictions read back), also for an
+// output with the start token SOS, and an output word the record cannot
+// hold leaves the run without outcomes, which the log says, but with its
+// predictions.
 func TestWritePredictionsOutcomes(t *testing.T) {
 	in, out := scan.InputVocab(), scan.OutputVocab()
 	enc := func(v *scan.Vocab, s string) []int {
@@ -51,12 +53,28 @@ func TestWritePredictionsOutcomes(t *testing.T) {
 
 	preds[1] = []int{scan.SOS, scan.EOS}
 	dir = t.TempDir()
+	withSOS := predictionsOf(ins, outs, preds)
+	if err := writePredictions(dir, withSOS, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	rec, err = outcomes.Read(filepath.Join(dir, OutcomesFile))
+	if err != nil {
+		t.Fatalf("outcomes of an SOS output: %v", err)
+	}
+	commands := []string{"jump twice", "walk left", "run"}
+	if got, err := rec.Predictions(commands); err != nil || !reflect.DeepEqual(got, withSOS) || got[1].Pred != "SOS" {
+		t.Errorf("predictions of the SOS record %+v (%v), want %+v", got, err, withSOS)
+	}
+
+	unknown := slices.Clone(withSOS)
+	unknown[1].Pred = "I_FLY"
+	dir = t.TempDir()
 	var log bytes.Buffer
-	if err := writePredictions(dir, predictionsOf(ins, outs, preds), slog.New(slog.NewTextHandler(&log, nil))); err != nil {
+	if err := writePredictions(dir, unknown, slog.New(slog.NewTextHandler(&log, nil))); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, OutcomesFile)); !os.IsNotExist(err) {
-		t.Errorf("outcomes of an SOS output: %v", err)
+		t.Errorf("outcomes of an unknown word: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, PredictionsFile)); err != nil {
 		t.Error(err)
