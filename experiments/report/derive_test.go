@@ -140,16 +140,16 @@ func TestAggregateRefusesDisagreement(t *testing.T) {
 	}
 }
 
-// TestAggregateSkipsUnrecordable: predictions with an output that is not a
-// sequence of actions (a decoded SOS) leave their run without outcomes, with
-// a warning naming the file; the row's interval is empty, the others'
-// are there.
+// TestAggregateSkipsUnrecordable: predictions with an output word that is
+// neither an action nor SOS (no model outputs one; a damaged file can)
+// leave their run without outcomes, with a warning naming the file; the
+// row's interval is empty, the others' are there.
 func TestAggregateSkipsUnrecordable(t *testing.T) {
 	sw, l, runs := predictionsTree(t, t.TempDir())
 	s := runs[0] // finetune, seed 0
 	ps := synthPredictions(s.prefix, s.right)
 	i := slices.Index(s.right, false)
-	ps[i].Pred = "I_JUMP SOS"
+	ps[i].Pred = "I_JUMP I_FLY"
 	path := filepath.Join(filepath.Dir(l.Result(s.run)), outcomes.PredictionsFile)
 	writePredictionsFile(t, path, ps)
 	var stdout, stderr bytes.Buffer

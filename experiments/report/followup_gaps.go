@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/scan-equitune/equitune/experiments/stats"
@@ -104,6 +106,75 @@ func FollowupGaps(root string) (string, error) {
 		if i%len(headlineCells) == len(headlineCells)-1 {
 			b.WriteString("\n")
 		}
+	}
+	return b.String(), nil
+}
+
+// followupSeedRows are the follow-up methods followups_seeds_TASK.toml
+// reruns on more seeds: a followupRows label and the method.
+var followupSeedRows = [][2]string{
+	{"`lambda_equitune`", "lambda_equitune"},
+	{"`equizero_finetune` (top1)", "equizero_finetune"},
+}
+
+// FollowupSeedGaps returns a Markdown table of the follow-up gaps rerun on
+// more seeds: for each task, cell and followupSeedRows method, method −
+// equitune on the tables' seeds (followupGaps, as FollowupGaps writes it)
+// beside the row of results/followups_seeds_TASK/comparisons.csv, bold
+// where the 95% interval excludes 0. The headers carry the numbers of
+// seeds, which must be the same on every row. root is a checkout's
+// results/ folder.
+func FollowupSeedGaps(root string) (string, error) {
+	gs, err := followupGaps(root)
+	if err != nil {
+		return "", err
+	}
+	fewer := map[[3]string]followupGap{}
+	for _, g := range gs {
+		fewer[[3]string{g.Task, g.Label, g.Cell}] = g
+	}
+	type line struct{ task, cell, label, before, after string }
+	var lines []line
+	var nBefore, nAfter string
+	for _, task := range headlineTasks {
+		path := filepath.Join(root, "followups_seeds_"+task, "comparisons.csv")
+		rows, err := readCSV(path)
+		if err != nil {
+			return "", err
+		}
+		for _, cell := range headlineCells {
+			for _, fr := range followupSeedRows {
+				g := fewer[[3]string{task, fr[0], cell}]
+				if !g.OK {
+					return "", fmt.Errorf("%s %s %s: no outcomes on the tables' seeds", task, cell, fr[1])
+				}
+				i := slices.IndexFunc(rows, func(r summaryRow) bool {
+					return r["cell"] == cell && r["method_a"] == fr[1] && r["method_b"] == "equitune"
+				})
+				if i < 0 {
+					return "", fmt.Errorf("%s: no %s − equitune row for %s", path, fr[1], cell)
+				}
+				r := rows[i]
+				if nAfter != "" && r["n_seeds"] != nAfter {
+					return "", fmt.Errorf("%s: %s %s: %s seeds, other rows %s", path, cell, fr[1], r["n_seeds"], nAfter)
+				}
+				nAfter, nBefore = r["n_seeds"], fmt.Sprint(g.Seeds)
+				after, err := gainCell(r)
+				if err != nil {
+					return "", fmt.Errorf("%s: %s %s: %w", path, cell, fr[1], err)
+				}
+				before := fmt.Sprintf("%+.4f [%+.4f, %+.4f]", g.Diff, g.Lo, g.Hi)
+				if g.Resolved {
+					before = "**" + before + "**"
+				}
+				lines = append(lines, line{task, cell, fr[0], before, after})
+			}
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "| task | cell | method − equitune | %s seeds | %s seeds |\n|---|---|---|---:|---:|\n", nBefore, nAfter)
+	for _, l := range lines {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", l.task, l.cell, l.label, l.before, l.after)
 	}
 	return b.String(), nil
 }

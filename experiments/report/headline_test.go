@@ -47,35 +47,25 @@ func checkGenerated(t *testing.T, path, name, want string) {
 	}
 }
 
-// TestFollowupGapsDoc checks that docs/results.md's tables of the follow-up
-// methods against equi-tuning are FollowupGaps' of the committed results;
-// -update rewrites them.
-func TestFollowupGapsDoc(t *testing.T) {
-	want, err := FollowupGaps("../../results")
-	if err != nil {
-		t.Fatal(err)
+// TestResultsDocTables checks that each generated table of docs/results.md
+// is its function's of the committed results; -update rewrites them (one:
+// -run 'ResultsDocTables/NAME').
+func TestResultsDocTables(t *testing.T) {
+	for _, table := range []struct {
+		name, marker string
+		generate     func(root string) (string, error)
+	}{
+		{"FollowupGaps", "followup-gaps", FollowupGaps},              // the follow-up methods against equi-tuning
+		{"FollowupSeedGaps", "followup-seed-gaps", FollowupSeedGaps}, // those rerun on five seeds
+		{"AtlasGains", "atlas-gains", AtlasGains},                    // the atlas's paired gains
+		{"AtlasSeedGains", "atlas-seed-gains", AtlasSeedGains},       // those rerun on five seeds
+	} {
+		t.Run(table.name, func(t *testing.T) {
+			want, err := table.generate("../../results")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGenerated(t, "../../docs/results.md", table.marker, want)
+		})
 	}
-	checkGenerated(t, "../../docs/results.md", "followup-gaps", want)
-}
-
-// TestAtlasGainsDoc checks that docs/results.md's table of the atlas's
-// paired gains is AtlasGains' of the committed comparisons; -update
-// rewrites it.
-func TestAtlasGainsDoc(t *testing.T) {
-	want, err := AtlasGains("../../results")
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkGenerated(t, "../../docs/results.md", "atlas-gains", want)
-}
-
-// TestAtlasSeedGainsDoc checks that docs/results.md's table of the gains
-// rerun on five seeds is AtlasSeedGains' of the committed comparisons;
-// -update rewrites it.
-func TestAtlasSeedGainsDoc(t *testing.T) {
-	want, err := AtlasSeedGains("../../results")
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkGenerated(t, "../../docs/results.md", "atlas-seed-gains", want)
 }

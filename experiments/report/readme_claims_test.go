@@ -246,6 +246,33 @@ func readmeClaims(c committed) []string {
 	}
 	add("ahead on %s (%s, resolved), behind on %s (%s, resolved)", placesText(aheadAt), signedSpan(ahead), placesText(behindAt), signedSpan(behind))
 
+	// The same on five seeds: followups_seeds_TASK's comparisons.
+	interval4 := func(row summaryRow) string {
+		return fmt.Sprintf("%s [%s, %s]", signed(4, c.num(row["diff_mean"])), signed(4, c.num(row["ci95_lo"])), signed(4, c.num(row["ci95_hi"])))
+	}
+	var lambda5 []string
+	var ahead5, behind5 []float64
+	var ahead5At, behind5At []string
+	zeroCells := 0
+	for _, task := range headlineTasks {
+		for _, row := range c.find("followups_seeds_"+task, "comparisons.csv", "method_b", "equitune") {
+			place, d := task+" "+row["cell"], c.num(row["diff_mean"])
+			switch {
+			case row["method_a"] == "lambda_equitune" && row["resolved"] == "true":
+				lambda5 = append(lambda5, fmt.Sprintf("the %s (%s)", place, interval4(row)))
+			case row["method_a"] == "equizero_finetune":
+				zeroCells++
+				if row["resolved"] == "true" && d > 0 {
+					ahead5, ahead5At = append(ahead5, d), append(ahead5At, place)
+				} else if row["resolved"] == "true" {
+					behind5, behind5At = append(behind5, d), append(behind5At, place)
+				}
+			}
+		}
+	}
+	add("On 5 seeds (`followups_seeds_*.toml`; top1) λ-equitune is resolved only on %s, and equizero fine-tuning on %d of %d cells: ahead on %s (%s), behind on %s (%s).",
+		strings.Join(lambda5, " and "), len(ahead5)+len(behind5), zeroCells, placesText(ahead5At), signedSpan(ahead5), placesText(behind5At), signedSpan(behind5))
+
 	// The atlas's length split: equitune − finetune under each group.
 	var lengthGains []float64
 	var lengthResolved []string
@@ -283,9 +310,6 @@ func readmeClaims(c committed) []string {
 			}
 		}
 		return n, gains, resolved
-	}
-	interval4 := func(row summaryRow) string {
-		return fmt.Sprintf("%s [%s, %s]", signed(4, c.num(row["diff_mean"])), signed(4, c.num(row["ci95_lo"])), signed(4, c.num(row["ci95_hi"])))
 	}
 	n3, gains3, resolved3 := nonCovering("atlas", interval4)
 	add("Under the %d groups that leave another split's held-out words alone it is %s to %s on 3 seeds, resolved on %d",
@@ -387,4 +411,44 @@ func signedSpan(xs []float64) string {
 		return a
 	}
 	return a + " to " + b
+}
+
+// TestResultsDocIdentities checks docs/results.md's count of the committed
+// result.json files that store their run identity.
+func TestResultsDocIdentities(t *testing.T) {
+	b, err := os.ReadFile("../../docs/results.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, withIdentity := 0, 0
+	err = filepath.WalkDir("../../results", func(path string, d os.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && d.Name() == ".cache":
+			return filepath.SkipDir
+		case d.Name() != "result.json":
+			return nil
+		}
+		var r struct{ Identity string }
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(data, &r); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		total++
+		if r.Identity != "" {
+			withIdentity++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim := fmt.Sprintf("%d of the %d committed `result.json` files store their run identity", withIdentity, total)
+	if !strings.Contains(strings.Join(strings.Fields(string(b)), " "), claim) {
+		t.Errorf("docs/results.md does not say %q", claim)
+	}
 }
