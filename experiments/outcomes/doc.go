@@ -29,6 +29,6 @@
 // EOS, one letter each as "actions" says, followed by "-" if it had no EOS
 // at all. A model can also output the decoder's start token, SOS; a record
 // with such an output has " SOS=S" at the end of "actions", and no other
-// record has it, so files without one are unchanged. The lines are sorted by decreasing number of commands, then by
-// output.
+// record has it, so files without one are unchanged. The lines are sorted
+// by decreasing number of commands, then by output.
 package outcomes

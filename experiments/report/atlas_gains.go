@@ -63,11 +63,17 @@ func gainCell(r summaryRow) (string, error) {
 		}
 		v[i] = x
 	}
-	s := fmt.Sprintf("%+.4f [%+.4f, %+.4f]", v[0], v[1], v[2])
-	if r["resolved"] == "true" {
+	return gapCell(v[0], v[1], v[2], r["resolved"] == "true"), nil
+}
+
+// gapCell formats a difference and its 95% interval as "+d [+lo,
+// +hi]", bold if resolved.
+func gapCell(d, lo, hi float64, resolved bool) string {
+	s := fmt.Sprintf("%+.4f [%+.4f, %+.4f]", d, lo, hi)
+	if resolved {
 		s = "**" + s + "**"
 	}
-	return s, nil
+	return s
 }
 
 // AtlasSeedGains returns a Markdown table of the gains atlas_seeds.toml

@@ -163,11 +163,7 @@ func FollowupSeedGaps(root string) (string, error) {
 				if err != nil {
 					return "", fmt.Errorf("%s: %s %s: %w", path, cell, fr[1], err)
 				}
-				before := fmt.Sprintf("%+.4f [%+.4f, %+.4f]", g.Diff, g.Lo, g.Hi)
-				if g.Resolved {
-					before = "**" + before + "**"
-				}
-				lines = append(lines, line{task, cell, fr[0], before, after})
+				lines = append(lines, line{task, cell, fr[0], gapCell(g.Diff, g.Lo, g.Hi, g.Resolved), after})
 			}
 		}
 	}

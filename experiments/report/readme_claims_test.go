@@ -247,9 +247,6 @@ func readmeClaims(c committed) []string {
 	add("ahead on %s (%s, resolved), behind on %s (%s, resolved)", placesText(aheadAt), signedSpan(ahead), placesText(behindAt), signedSpan(behind))
 
 	// The same on five seeds: followups_seeds_TASK's comparisons.
-	interval4 := func(row summaryRow) string {
-		return fmt.Sprintf("%s [%s, %s]", signed(4, c.num(row["diff_mean"])), signed(4, c.num(row["ci95_lo"])), signed(4, c.num(row["ci95_hi"])))
-	}
 	var lambda5 []string
 	var ahead5, behind5 []float64
 	var ahead5At, behind5At []string
@@ -259,7 +256,7 @@ func readmeClaims(c committed) []string {
 			place, d := task+" "+row["cell"], c.num(row["diff_mean"])
 			switch {
 			case row["method_a"] == "lambda_equitune" && row["resolved"] == "true":
-				lambda5 = append(lambda5, fmt.Sprintf("the %s (%s)", place, interval4(row)))
+				lambda5 = append(lambda5, fmt.Sprintf("the %s (%s)", place, c.interval(row)))
 			case row["method_a"] == "equizero_finetune":
 				zeroCells++
 				if row["resolved"] == "true" && d > 0 {
@@ -279,8 +276,7 @@ func readmeClaims(c committed) []string {
 	for _, row := range c.find("atlas", "comparisons.csv", "split", "length", "method", "equitune", "baseline", "finetune") {
 		lengthGains = append(lengthGains, c.num(row["diff_mean"]))
 		if row["resolved"] == "true" {
-			lengthResolved = append(lengthResolved, fmt.Sprintf("under `%s` (%s [%s, %s])", row["group"],
-				signed(4, c.num(row["diff_mean"])), signed(4, c.num(row["ci95_lo"])), signed(4, c.num(row["ci95_hi"]))))
+			lengthResolved = append(lengthResolved, fmt.Sprintf("under `%s` (%s)", row["group"], c.interval(row)))
 		}
 	}
 	add("gain over fine-tuning is %s to %s, resolved only %s.", signed(4, slices.Min(lengthGains)), signed(4, slices.Max(lengthGains)),
@@ -311,18 +307,18 @@ func readmeClaims(c committed) []string {
 		}
 		return n, gains, resolved
 	}
-	n3, gains3, resolved3 := nonCovering("atlas", interval4)
+	n3, gains3, resolved3 := nonCovering("atlas", c.interval)
 	add("Under the %d groups that leave another split's held-out words alone it is %s to %s on 3 seeds, resolved on %d",
 		n3, signed(4, slices.Min(gains3)), signed(4, slices.Max(gains3)), len(resolved3))
 	n5, _, resolved5 := nonCovering("atlas_seeds", func(row summaryRow) string {
-		return fmt.Sprintf("%s under `%s` (%s)", row["split"], row["group"], interval4(row))
+		return fmt.Sprintf("%s under `%s` (%s)", row["split"], row["group"], c.interval(row))
 	})
 	add("Five seeds on %d of those cells (`atlas_seeds.toml`) resolve %d: %s;", n5, len(resolved5), strings.Join(resolved5, ", "))
 	right3 := c.find("atlas", "comparisons.csv", "split", "template_right", "group", "verb", "method", "equitune", "baseline", "finetune")[0]
 	right5 := c.find("atlas_seeds", "comparisons.csv", "split", "template_right", "group", "verb", "method", "equitune", "baseline", "finetune")[0]
 	add("template_right under `verb`, %s at 3 seeds, is %s at 5 (%s).",
 		map[bool]string{true: "resolved", false: "not resolved"}[right3["resolved"] == "true"],
-		map[bool]string{true: "also resolved", false: "not"}[right5["resolved"] == "true"], interval4(right5))
+		map[bool]string{true: "also resolved", false: "not"}[right5["resolved"] == "true"], c.interval(right5))
 	var product []float64
 	productLoss := false
 	for _, row := range c.find("atlas", "group_comparisons.csv", "method", "equitune", "group", "verb×direction") {
@@ -372,6 +368,12 @@ func readmeClaims(c committed) []string {
 	add("under `verb` it covers %.0f%% of add_jump's test set (the commands without `run`), while the equi-tuned LSTM gets %.3f of it right.",
 		100*cov[0], c.mean("add_jump", "lstm", "equitune"))
 	return claims
+}
+
+// interval formats the difference of a comparisons CSV row with its
+// interval, 4 decimals: "+0.0086 [+0.0018, +0.0173]".
+func (c committed) interval(row summaryRow) string {
+	return fmt.Sprintf("%s [%s, %s]", signed(4, c.num(row["diff_mean"])), signed(4, c.num(row["ci95_lo"])), signed(4, c.num(row["ci95_hi"])))
 }
 
 // negatedInterval formats minus the difference of a comparisons CSV row
