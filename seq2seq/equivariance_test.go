@@ -16,6 +16,7 @@ import (
 // "turn left" under verb, has an output distribution with exact ties
 // between the tokens g swaps, and greedy decoding must break them somehow.)
 func TestEquitunedIsEquivariant(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(4, 4))
 	in, out := scan.InputVocab(), scan.OutputVocab()
 	for _, name := range []string{"verb", "direction", "verb×direction", "verb4"} {

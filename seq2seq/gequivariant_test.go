@@ -298,8 +298,9 @@ func BenchmarkTrainStepEquivariant(b *testing.B) {
 // on 2,000 short simple-split pairs and requires ≥ 90% exact match on 300
 // held-out pairs of the same kind.
 func TestEquivariantLearnsSimple(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
-		t.Skip("trains for about a minute")
+		t.Skip("trains a reference-width model for thousands of steps")
 	}
 	src := rand.NewPCG(0, 1)
 	m, err := NewEquivariant(Default(GRU, scan.InputVocab().Size(), scan.OutputVocab().Size()), mustGroup(t, "verb4"), rand.New(src))

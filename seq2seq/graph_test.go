@@ -12,6 +12,7 @@ import (
 // with EQUITUNE_LONG_TESTS set (as .ci/run sets it) at hidden 256 too, past
 // the 256-apart slices Gorgonia's op hashes confuse (about 5 minutes).
 func TestGraphGradients(t *testing.T) {
+	t.Parallel()
 	type size struct{ hidden, batch, samples int }
 	sizes := []size{{2, 3, 0}, {64, 1, 6}, {64, 32, 4}}
 	if os.Getenv("EQUITUNE_LONG_TESTS") != "" {

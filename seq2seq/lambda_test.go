@@ -45,6 +45,7 @@ func graphLoss(t *testing.T, tr *Trainer, ins, outs [][]int, teacher []bool) fun
 // verb (sampled entries), and that the graph's loss is the direct path's (λ
 // computed by Lambda.Weights).
 func TestLambdaGradients(t *testing.T) {
+	t.Parallel()
 	type size struct{ hidden, batch, samples int }
 	sizes := []size{{3, 2, 0}, {64, 1, 6}, {64, 32, 3}}
 	if testing.Short() {

@@ -63,8 +63,9 @@ func TestEncode(t *testing.T) {
 // TestLearnsSimple trains a small model on 2,000 short simple-split pairs
 // and requires ≥ 95% exact match on 300 held-out pairs of the same kind.
 func TestLearnsSimple(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
-		t.Skip("trains for about a minute")
+		t.Skip("trains a reference-width model for thousands of steps")
 	}
 	src := rand.NewPCG(0, 1)
 	m, err := New(Default(GRU, scan.InputVocab().Size(), scan.OutputVocab().Size()), rand.New(src))
@@ -74,9 +75,10 @@ func TestLearnsSimple(t *testing.T) {
 	checkLearns(t, m, src, 6000, 0.95)
 }
 
-// checkLearns trains m (initialised from src) for the given iterations at
-// batch 8 on 2,000 short simple-split pairs and fails unless its best
-// exact match on 300 held-out pairs of the same kind reaches want.
+// checkLearns trains m (initialised from src) for at most the given
+// iterations at batch 8 on 2,000 short simple-split pairs, stopping at the
+// first evaluation whose exact match on 300 held-out pairs of the same kind
+// reaches want, and fails if none does.
 func checkLearns(t *testing.T, m *Model, src *rand.PCG, iterations int, want float64) {
 	t.Helper()
 	train, val := shortSimple(t, 2000, 300, 12)
@@ -84,7 +86,7 @@ func checkLearns(t *testing.T, m *Model, src *rand.PCG, iterations int, want flo
 	if err != nil {
 		t.Fatal(err)
 	}
-	for !run.Done() {
+	for !run.Done() && run.BestAcc < want {
 		p, err := run.Advance(train, val, nil)
 		if err != nil {
 			t.Fatal(err)

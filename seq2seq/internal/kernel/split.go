@@ -21,8 +21,14 @@ import (
 // loops) from which a loop is cut in two.
 const splitWork = 1 << 13
 
-// spinRounds is how many polls the helper makes before it sleeps.
-const spinRounds = 1 << 18
+// spinRounds is how many polls the helper makes before it sleeps. Every
+// yieldRounds polls it offers its core to any other runnable thread, so
+// that its spinning does not hold a core another process (a second test
+// binary, another experiment) could use: the helper is for idle cores.
+const (
+	spinRounds  = 1 << 18
+	yieldRounds = 1 << 16
+)
 
 // Splits reports whether Split cuts a loop of this much work in two when
 // the helper is free: callers run smaller loops directly, without making a
@@ -127,6 +133,9 @@ func (h *helper) run() {
 	for {
 		for spins := 0; h.posted.Load() == seen; spins++ {
 			if spins < spinRounds && !h.busy() {
+				if spins%yieldRounds == yieldRounds-1 {
+					yieldThread()
+				}
 				continue
 			}
 			h.asleep.Store(true)
