@@ -45,6 +45,7 @@ type graph struct {
 	mem    []float64 // R×(Tmax+2)×D·H, the encoder's output
 	dmem   []float64 // its gradient
 	comb   *combining
+	last   func() // run by the tape after every gradient (lastOp), if set
 }
 
 // stepInput is the batch the fused ops read at each run, set before RunAll.
@@ -111,6 +112,9 @@ func newGraph(m *Model, rows int, c *combining) (*graph, error) {
 	}
 	if c != nil {
 		c.grads = grads[len(gr.params):]
+	}
+	if _, err := G.ApplyOp(&lastOp{gr: gr, in: tensorTypes(grads)}, grads...); err != nil {
+		return nil, fmt.Errorf("seq2seq: building the graph's last op: %w", err)
 	}
 	gr.vm = G.NewTapeMachine(gr.g)
 	return gr, nil
@@ -192,7 +196,8 @@ func paramGrads(ps []*Param) []*tensor.Dense {
 
 // run executes the forward and backward pass of the batch in gr.st and
 // returns the loss; the parameters' G (the combiner's too) then hold its
-// gradient.
+// gradient. gr.last, if set, has run on the tape once the parameters' G
+// were complete (before the combiner's were collected).
 func (gr *graph) run() (float64, error) {
 	defer gr.vm.Reset()
 	if err := gr.vm.RunAll(); err != nil {
@@ -301,3 +306,42 @@ func hashOf(o interface{ WriteHash(hash.Hash) }) uint32 {
 	o.WriteHash(h)
 	return h.Sum32()
 }
+
+// lastOp is the tape's last op: it reads every gradient the graph computes,
+// so it runs after all of them, and it calls gr.last if set (Trainer.Step's
+// update). RunAll runs the tape on a goroutine of its own while its caller
+// waits on an OS thread it has locked, so work done by the caller after
+// RunAll runs on another thread; when the scheduler has put the two threads
+// on different cores, that work finds the gradients and weights it reads
+// and writes in the other core's cache. Its output is a dummy scalar.
+type lastOp struct {
+	gr  *graph
+	in  []hm.Type
+	out G.F64
+}
+
+func tensorTypes(ns G.Nodes) []hm.Type {
+	ts := make([]hm.Type, len(ns))
+	for i, n := range ns {
+		ts[i] = G.TensorType{Dims: n.Dims(), Of: tensor.Float64}
+	}
+	return ts
+}
+
+func (o *lastOp) Arity() int { return len(o.in) }
+func (o *lastOp) Type() hm.Type {
+	return hm.NewFnType(append(append([]hm.Type{}, o.in...), tensor.Float64)...)
+}
+func (o *lastOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return tensor.ScalarShape(), nil }
+func (o *lastOp) Do(...G.Value) (G.Value, error) {
+	if o.gr.last != nil {
+		o.gr.last()
+	}
+	return &o.out, nil
+}
+func (o *lastOp) ReturnsPtr() bool      { return false }
+func (o *lastOp) CallsExtern() bool     { return false }
+func (o *lastOp) OverwritesInput() int  { return -1 }
+func (o *lastOp) String() string        { return "Last" }
+func (o *lastOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "Last/%p", o) }
+func (o *lastOp) Hashcode() uint32      { return hashOf(o) }

@@ -79,6 +79,15 @@ func (t *Trainer) Step(ins, outs [][]int) (StepResult, error) {
 	for range ins {
 		st.teacher = append(st.teacher, t.Rand.Float64() < t.Teacher)
 	}
+	// The update runs on the tape (lastOp), on the thread that computed
+	// the gradients, unless a combiner's gradients are still to be
+	// collected from the graph after it.
+	var norm float64
+	update := func() { norm = t.Opt.Update(t.params) }
+	if t.graph.comb == nil {
+		t.graph.last = update
+		defer func() { t.graph.last = nil }()
+	}
 	loss, err := t.graph.run()
 	if err != nil {
 		return StepResult{}, err
@@ -87,6 +96,8 @@ func (t *Trainer) Step(ins, outs [][]int) (StepResult, error) {
 	for b, y := range outs {
 		seq += t.Model.dec.seqs[b] / float64(len(y))
 	}
-	norm := t.Opt.Update(t.params)
+	if t.graph.comb != nil {
+		update()
+	}
 	return StepResult{Loss: loss, SeqLoss: seq / float64(len(ins)), GradNorm: norm}, nil
 }
