@@ -20,6 +20,7 @@ import (
 //	memory = Encode(E_in, W_x, W_h, b_x, b_h, …)     (fused op)
 //	loss   = DecodeNLL(memory, E_out, W_c, b_c, …)   (fused op)
 //	∂loss/∂θ for every parameter θ by gorgonia.Grad
+//	Last(∂loss/∂θ, …)                               (the trainer's update, lastOp)
 //
 // With a Combiner, the copies' weights are a node too, built by the
 // combiner from the rows' features (combiner.go) and read by DecodeNLL:
