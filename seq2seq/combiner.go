@@ -67,7 +67,6 @@ type combining struct {
 	c        Combiner
 	B, K     int
 	params   G.Nodes // the nodes of c.Params()
-	grads    G.Nodes // their gradients
 	features *fusedOp
 	feats    []float64 // R×D·H
 	dfeats   []float64 // R×(Tmax+2)×D·H, their gradient as one of the memory
@@ -125,10 +124,10 @@ func (c *combining) build(gr *graph, m *Model, mem *G.Node, rows int) (*G.Node, 
 	return w, nil
 }
 
-// collect copies the gradients of the combiner's parameters, computed by
-// the graph's last run, into their G.
-func (c *combining) collect() {
+// collect copies the gradients of the combiner's parameters, the values of
+// their gradient nodes in the graph's run (lastOp's last inputs), into their G.
+func (c *combining) collect(grads []G.Value) {
 	for i, p := range c.c.Params() {
-		copy(p.G, c.grads[i].Value().Data().([]float64))
+		copy(p.G, grads[i].Data().([]float64))
 	}
 }

@@ -111,9 +111,6 @@ func newGraph(m *Model, rows int, c *combining) (*graph, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seq2seq: differentiating the graph: %w", err)
 	}
-	if c != nil {
-		c.grads = grads[len(gr.params):]
-	}
 	if _, err := G.ApplyOp(&lastOp{gr: gr, in: tensorTypes(grads)}, grads...); err != nil {
 		return nil, fmt.Errorf("seq2seq: building the graph's last op: %w", err)
 	}
@@ -197,15 +194,11 @@ func paramGrads(ps []*Param) []*tensor.Dense {
 
 // run executes the forward and backward pass of the batch in gr.st and
 // returns the loss; the parameters' G (the combiner's too) then hold its
-// gradient. gr.last, if set, has run on the tape once the parameters' G
-// were complete (before the combiner's were collected).
+// gradient, and gr.last, if set, has run once they were complete.
 func (gr *graph) run() (float64, error) {
 	defer gr.vm.Reset()
 	if err := gr.vm.RunAll(); err != nil {
 		return 0, fmt.Errorf("seq2seq: running the graph: %w", err)
-	}
-	if gr.comb != nil {
-		gr.comb.collect()
 	}
 	return gr.loss.Value().Data().(float64), nil
 }
@@ -309,8 +302,9 @@ func hashOf(o interface{ WriteHash(hash.Hash) }) uint32 {
 }
 
 // lastOp is the tape's last op: it reads every gradient the graph computes,
-// so it runs after all of them, and it calls gr.last if set (Trainer.Step's
-// update). RunAll runs the tape on a goroutine of its own while its caller
+// so it runs after all of them; it collects the combiner's (whose nodes'
+// values are Gorgonia's, not the parameters' G) and calls gr.last if set
+// (Trainer.Step's update). RunAll runs the tape on a goroutine of its own while its caller
 // waits on an OS thread it has locked, so work done by the caller after
 // RunAll runs on another thread; when the scheduler has put the two threads
 // on different cores, that work finds the gradients and weights it reads
@@ -334,7 +328,10 @@ func (o *lastOp) Type() hm.Type {
 	return hm.NewFnType(append(append([]hm.Type{}, o.in...), tensor.Float64)...)
 }
 func (o *lastOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return tensor.ScalarShape(), nil }
-func (o *lastOp) Do(...G.Value) (G.Value, error) {
+func (o *lastOp) Do(grads ...G.Value) (G.Value, error) {
+	if o.gr.comb != nil {
+		o.gr.comb.collect(grads[len(o.gr.params):])
+	}
 	if o.gr.last != nil {
 		o.gr.last()
 	}

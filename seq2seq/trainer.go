@@ -80,14 +80,10 @@ func (t *Trainer) Step(ins, outs [][]int) (StepResult, error) {
 		st.teacher = append(st.teacher, t.Rand.Float64() < t.Teacher)
 	}
 	// The update runs on the tape (lastOp), on the thread that computed
-	// the gradients, unless a combiner's gradients are still to be
-	// collected from the graph after it.
+	// the gradients.
 	var norm float64
-	update := func() { norm = t.Opt.Update(t.params) }
-	if t.graph.comb == nil {
-		t.graph.last = update
-		defer func() { t.graph.last = nil }()
-	}
+	t.graph.last = func() { norm = t.Opt.Update(t.params) }
+	defer func() { t.graph.last = nil }()
 	loss, err := t.graph.run()
 	if err != nil {
 		return StepResult{}, err
@@ -95,9 +91,6 @@ func (t *Trainer) Step(ins, outs [][]int) (StepResult, error) {
 	var seq float64
 	for b, y := range outs {
 		seq += t.Model.dec.seqs[b] / float64(len(y))
-	}
-	if t.graph.comb != nil {
-		update()
 	}
 	return StepResult{Loss: loss, SeqLoss: seq / float64(len(ins)), GradNorm: norm}, nil
 }
