@@ -304,11 +304,12 @@ func hashOf(o interface{ WriteHash(hash.Hash) }) uint32 {
 // lastOp is the tape's last op: it reads every gradient the graph computes,
 // so it runs after all of them; it collects the combiner's (whose nodes'
 // values are Gorgonia's, not the parameters' G) and calls gr.last if set
-// (Trainer.Step's update). RunAll runs the tape on a goroutine of its own while its caller
-// waits on an OS thread it has locked, so work done by the caller after
-// RunAll runs on another thread; when the scheduler has put the two threads
-// on different cores, that work finds the gradients and weights it reads
-// and writes in the other core's cache. Its output is a dummy scalar.
+// (Trainer.Step's update). RunAll runs the tape on a goroutine of its own
+// while its caller waits on an OS thread it has locked, so work done by the
+// caller after RunAll runs on another thread; when the scheduler has put
+// the two threads on different cores, that work finds the gradients and
+// weights it reads and writes in the other core's cache. Its output is a
+// dummy scalar.
 type lastOp struct {
 	gr  *graph
 	in  []hm.Type
