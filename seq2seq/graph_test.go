@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -57,5 +58,66 @@ func TestGraphGradients(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestStepUpdatesOnTheTape checks the contract of the graph's last op: a
+// Trainer's Step updates every parameter (the model's and λ's) with their
+// complete gradients, while running the trainer's graph alone, before and
+// after a Step, computes gradients (λ's collected too) and changes no weight.
+func TestStepUpdatesOnTheTape(t *testing.T) {
+	for _, lambda := range []bool{false, true} {
+		t.Run(fmt.Sprintf("lambda=%v", lambda), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(5, 5))
+			cfg := Default(GRU, 15, 8)
+			cfg.Hidden, cfg.Embed, cfg.DecoderEmbed = 8, 8, 16
+			m, err := New(cfg, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cp := copiesNamed(t, "verb")
+			if lambda {
+				cp.Combiner = randomLambda(t, m.Config, r) // v ≠ 0: every λ weight has a gradient
+			}
+			tr, err := NewTrainer(m, NewAdam(1e-2, 0, 5), cp, 0.5, 2, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ins, outs, teacher := randomBatch(r, cfg, 2, 9)
+			weights := func() [][]float64 {
+				var ws [][]float64
+				for _, p := range tr.params {
+					ws = append(ws, slices.Clone(p.W))
+				}
+				return ws
+			}
+			runAlone := func() {
+				before := weights()
+				graphLoss(t, tr, ins, outs, teacher)()
+				for i, p := range tr.params {
+					if !slices.Equal(p.W, before[i]) {
+						t.Errorf("running the graph alone changed %s", p.Name)
+					}
+					if slices.Equal(p.G, make([]float64, len(p.G))) {
+						t.Errorf("running the graph alone left %s's gradient 0", p.Name)
+					}
+				}
+			}
+			runAlone()
+			before := weights()
+			res, err := tr.Step(ins, outs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.GradNorm <= 0 {
+				t.Errorf("step's gradient norm %g", res.GradNorm)
+			}
+			for i, p := range tr.params {
+				if slices.Equal(p.W, before[i]) {
+					t.Errorf("the step left %s unchanged", p.Name)
+				}
+			}
+			runAlone()
+		})
 	}
 }
